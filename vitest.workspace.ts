@@ -1,0 +1,44 @@
+// The list of Vitest projects. Unit projects need nothing but Node; backend-integration and
+// acceptance need a Docker engine and the images named in deploy/images.env.
+import { defineProject } from 'vitest/config';
+
+const sourceCondition = { resolve: { conditions: ['@bot-mox/source'] } };
+
+export const unitProjects = [
+  defineProject({
+    ...sourceCondition,
+    test: { name: 'contracts', root: 'packages/contracts', include: ['src/**/*.test.ts'] },
+  }),
+  defineProject({
+    ...sourceCondition,
+    test: { name: 'backend', root: 'packages/backend', include: ['src/**/*.test.ts'] },
+  }),
+  './packages/frontend/vitest.config.ts',
+];
+
+export const dockerProjects = [
+  defineProject({
+    ...sourceCondition,
+    test: {
+      name: 'backend-integration',
+      root: 'packages/backend',
+      include: ['test/integration/**/*.test.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+      fileParallelism: false,
+    },
+  }),
+  defineProject({
+    ...sourceCondition,
+    test: {
+      name: 'acceptance',
+      root: 'packages/acceptance',
+      include: ['src/**/*.test.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 300_000,
+      fileParallelism: false,
+    },
+  }),
+];
+
+export default [...unitProjects, ...dockerProjects];
