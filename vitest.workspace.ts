@@ -21,8 +21,8 @@ export const dockerProjects = [
     ...sourceCondition,
     test: {
       name: 'backend-integration',
-      root: 'packages/backend',
-      include: ['test/integration/**/*.test.ts'],
+      root: 'packages/acceptance',
+      include: ['src/integration/**/*.test.ts'],
       testTimeout: 60_000,
       hookTimeout: 120_000,
       fileParallelism: false,
@@ -33,7 +33,7 @@ export const dockerProjects = [
     test: {
       name: 'acceptance',
       root: 'packages/acceptance',
-      include: ['src/**/*.test.ts'],
+      include: ['src/stack/**/*.test.ts'],
       testTimeout: 60_000,
       hookTimeout: 300_000,
       fileParallelism: false,
