@@ -2,7 +2,9 @@
 // acceptance need a Docker engine and the images named in deploy/images.env.
 import { defineProject } from 'vitest/config';
 
-const sourceCondition = { resolve: { conditions: ['@bot-mox/source'] } };
+// Workspace packages resolve to their TypeScript sources (export condition "@bot-mox/source").
+const conditions = ['@bot-mox/source', 'module', 'node', 'development|production'];
+const sourceCondition = { resolve: { conditions }, ssr: { resolve: { conditions } } };
 
 export const unitProjects = [
   defineProject({
