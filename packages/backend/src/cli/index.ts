@@ -16,7 +16,10 @@ function migrationsDir(): string {
     path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../supabase/migrations'),
   ].filter((c): c is string => Boolean(c));
   const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new UsageError(`no migrations folder; set MIGRATIONS_DIR (tried ${candidates.join(', ')})`);
+  if (!found)
+    throw new UsageError(
+      `no migrations folder; set MIGRATIONS_DIR (tried ${candidates.join(', ')})`,
+    );
   return found;
 }
 

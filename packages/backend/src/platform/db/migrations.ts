@@ -52,9 +52,7 @@ export async function readMigrationFiles(dir: string): Promise<MigrationFile[]> 
 
 /** Whitespace-insensitive fingerprint, so the CLI's split statements and our whole file compare. */
 export function migrationFingerprint(statements: readonly string[]): string {
-  return createHash('sha256')
-    .update(statements.join('').replace(/\s+/g, ''))
-    .digest('hex');
+  return createHash('sha256').update(statements.join('').replace(/\s+/g, '')).digest('hex');
 }
 
 export interface MigrateOptions {

@@ -1,0 +1,238 @@
+// The HTTP edge without a database: auth, validation, problem details, limits, write freeze.
+// Repositories are small in-memory implementations of the real interfaces.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
+import { Bot, Problem, type BotCreate } from '@bot-mox/contracts';
+import { createApp } from './app.ts';
+import { parseConfig } from './config.ts';
+import type { Repositories } from './domains/index.ts';
+import { createLogger } from './platform/logger.ts';
+
+const SECRET = 's'.repeat(40);
+
+function memoryBots(): Repositories['bots'] {
+  const rows = new Map<string, Bot>();
+  let n = 0;
+  return {
+    async list() {
+      return { items: [...rows.values()], next_cursor: null };
+    },
+    async get(id) {
+      return rows.get(id) ?? null;
+    },
+    async create(input: BotCreate) {
+      const now = new Date().toISOString();
+      const bot: Bot = {
+        id: `bot${++n}`,
+        legacy_id: null,
+        name: input.name,
+        status: input.status,
+        project: input.project,
+        vm_name: input.vm_name ?? null,
+        character: input.character ?? null,
+        tags: input.tags,
+        last_seen_at: input.last_seen_at ?? null,
+        created_at: now,
+        updated_at: now,
+      };
+      rows.set(bot.id, bot);
+      return bot;
+    },
+    async update() {
+      return null;
+    },
+    async delete(id) {
+      return rows.delete(id);
+    },
+  };
+}
+
+const unused = new Proxy(
+  {},
+  { get: () => () => Promise.reject(new Error('not used in this test')) },
+);
+
+async function token(
+  claims: Record<string, unknown>,
+  opts: { exp?: string; secret?: string } = {},
+) {
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime(opts.exp ?? '1h');
+  return jwt.sign(new TextEncoder().encode(opts.secret ?? SECRET));
+}
+
+function start(env: Record<string, string> = {}) {
+  const config = parseConfig({
+    DATABASE_URL: 'postgres://u:p@localhost/db',
+    SUPABASE_JWT_SECRET: SECRET,
+    ...env,
+  });
+  const app = createApp(config, {
+    logger: createLogger('silent'),
+    repositories: {
+      bots: memoryBots(),
+      resources: unused as Repositories['resources'],
+      workspace: unused as Repositories['workspace'],
+      operations: unused as Repositories['operations'],
+      settings: unused as Repositories['settings'],
+    },
+    readiness: [],
+    validateResponses: true,
+  });
+  return new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
+describe('the API edge', () => {
+  let server: Server;
+  let frozen: Server;
+  let base: string;
+  let user: string;
+  beforeAll(async () => {
+    server = await start();
+    frozen = await start({ WRITE_FREEZE: 'true' });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    user = await token({ role: 'authenticated', aud: 'authenticated', sub: 'u1' });
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await new Promise((r) => frozen.close(r));
+  });
+
+  const post = (path: string, body: string, auth = user, url = base) =>
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
+      body,
+    });
+
+  async function problem(res: Response, status: number): Promise<Problem> {
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const body = Problem.parse(await res.json());
+    expect(body.request_id).toBe(res.headers.get('x-request-id'));
+    return body;
+  }
+
+  it('creates with a valid token and body', async () => {
+    const res = await post('/bots', JSON.stringify({ name: 'farm-1', project: 'wow_tbc' }));
+    expect(res.status).toBe(201);
+    expect(Bot.parse(await res.json())).toMatchObject({
+      name: 'farm-1',
+      status: 'prepare',
+      tags: [],
+    });
+  });
+
+  it('401 without a token, with a bad signature, and when expired', async () => {
+    await problem(await fetch(`${base}/bots`), 401);
+    await problem(
+      await post(
+        '/bots',
+        '{}',
+        await token({ role: 'authenticated', aud: 'authenticated' }, { secret: 'x'.repeat(40) }),
+      ),
+      401,
+    );
+    const expired = await token({ role: 'authenticated', aud: 'authenticated' }, { exp: '-1h' });
+    const p = await problem(
+      await fetch(`${base}/bots`, { headers: { authorization: `Bearer ${expired}` } }),
+      401,
+    );
+    expect(p.detail).toContain('expired');
+  });
+
+  it('401 for the wrong audience, 403 for the anon role, service_role allowed', async () => {
+    const wrongAud = await token({ role: 'authenticated', aud: 'someone-else' });
+    await problem(
+      await fetch(`${base}/bots`, { headers: { authorization: `Bearer ${wrongAud}` } }),
+      401,
+    );
+    const anon = await token({ role: 'anon' });
+    await problem(
+      await fetch(`${base}/bots`, { headers: { authorization: `Bearer ${anon}` } }),
+      403,
+    );
+    const service = await token({ role: 'service_role' });
+    expect(
+      (await fetch(`${base}/bots`, { headers: { authorization: `Bearer ${service}` } })).status,
+    ).toBe(200);
+  });
+
+  it('400 naming fields for bad JSON, wrong types and unknown fields', async () => {
+    expect((await problem(await post('/bots', '{"name":'), 400)).errors).toEqual([
+      { field: 'body', message: 'malformed JSON' },
+    ]);
+    const wrong = await problem(
+      await post('/bots', JSON.stringify({ name: 5, project: 'wow_tbc', colour: 'red' })),
+      400,
+    );
+    expect(wrong.errors?.map((e) => e.field).sort()).toEqual(['body.colour', 'body.name']);
+    const q = await problem(
+      await fetch(`${base}/bots?limit=0&status=flying`, {
+        headers: { authorization: `Bearer ${user}` },
+      }),
+      400,
+    );
+    expect(q.errors?.map((e) => e.field).sort()).toEqual(['query.limit', 'query.status']);
+  });
+
+  it('413 over 1 MB, 415 for a non-JSON body', async () => {
+    await problem(
+      await post('/bots', JSON.stringify({ name: 'x'.repeat(1_100_000), project: 'p' })),
+      413,
+    );
+    const res = await fetch(`${base}/bots`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user}`, 'content-type': 'text/plain' },
+      body: 'name=x',
+    });
+    await problem(res, 415);
+  });
+
+  it('404 problem for unknown routes and unknown ids', async () => {
+    await problem(await fetch(`${base}/no-such-thing`), 404);
+    await problem(
+      await fetch(`${base}/bots/unknown`, { headers: { authorization: `Bearer ${user}` } }),
+      404,
+    );
+  });
+
+  it('503 with Retry-After for writes while frozen; reads still work', async () => {
+    const url = `http://127.0.0.1:${(frozen.address() as AddressInfo).port}/api/v1`;
+    const res = await post('/bots', JSON.stringify({ name: 'x', project: 'p' }), user, url);
+    await problem(res, 503);
+    expect(res.headers.get('retry-after')).toBe('30');
+    expect(
+      (await fetch(`${url}/bots`, { headers: { authorization: `Bearer ${user}` } })).status,
+    ).toBe(200);
+  });
+
+  it('keeps the caller’s request id, and never leaks internals on a 500', async () => {
+    const res = await fetch(`${base}/resources/licenses`, {
+      headers: { authorization: `Bearer ${user}`, 'x-request-id': 'trace-123' },
+    });
+    const p = await problem(res, 500);
+    expect(p.request_id).toBe('trace-123');
+    expect(JSON.stringify(p)).not.toContain('not used in this test');
+  });
+
+  it('serves a public OpenAPI 3.1 document covering every route', async () => {
+    const res = await fetch(`${base}/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/bots/{id}',
+        '/api/v1/finance/summary',
+        '/api/v1/settings/{section}',
+        '/api/v1/workspace/calendar',
+      ]),
+    );
+  });
+});

@@ -1,0 +1,178 @@
+// Configuration: parsed once at start-up from the environment (DESIGN §3). A bad or missing
+// value stops the process with one line per problem, naming the variable; values never appear
+// in those lines, so a secret can't leak through an error.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(0).max(max).default(fallback);
+
+const EnvSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z.string().default('0.0.0.0'),
+    DATA_BACKEND: z.enum(['supabase', 'rtdb']).default('supabase'),
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+        .optional(),
+    ),
+    DATABASE_POOL_MAX: positiveInt(10, 200),
+    SUPABASE_JWT_SECRET: optionalString.pipe(
+      z.string().min(32, 'must be at least 32 characters').optional(),
+    ),
+    SUPABASE_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    SUPABASE_JWT_AUDIENCE: z.string().min(1).default('authenticated'),
+    SUPABASE_JWT_ISSUER: optionalString,
+    RTDB_URL: optionalString.pipe(z.url().optional()),
+    RTDB_AUTH: optionalString,
+    WRITE_FREEZE: bool.default(false),
+    WRITE_FREEZE_RETRY_AFTER_SECONDS: positiveInt(30, 3600),
+    S3_ENDPOINT: optionalString.pipe(z.url().optional()),
+    S3_PUBLIC_ENDPOINT: optionalString.pipe(z.url().optional()),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_BUCKET_ARTIFACTS: z.string().default('botmox-artifacts'),
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    S3_FORCE_PATH_STYLE: bool.default(true),
+    S3_PRESIGN_TTL_SECONDS: positiveInt(900, 7 * 24 * 3600),
+    APP_VERSION: z.string().default('0.0.0-dev'),
+    GIT_SHA: z.string().default('unknown'),
+    IMAGE_TAG: z.string().default('dev'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    /** After SIGTERM: keep serving (ready = 503, Connection: close) this long before closing. */
+    SHUTDOWN_DELAY_MS: positiveInt(2000, 60_000),
+    /** After closing: how long in-flight requests may take before their sockets are cut. */
+    SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 60_000),
+    WS_HEARTBEAT_MS: positiveInt(30_000, 600_000),
+    /** A WebSocket client with more than this many bytes unsent is dropped. */
+    WS_MAX_BUFFERED_BYTES: positiveInt(1_048_576),
+    MIGRATIONS_DIR: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SUPABASE_JWT_SECRET && !env.SUPABASE_JWKS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SUPABASE_JWT_SECRET'],
+        message: 'required (or set SUPABASE_JWKS_URL)',
+      });
+    }
+    if (env.DATA_BACKEND === 'supabase' && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'required when DATA_BACKEND=supabase',
+      });
+    }
+    if (env.DATA_BACKEND === 'rtdb' && !env.RTDB_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RTDB_URL'],
+        message: 'required when DATA_BACKEND=rtdb',
+      });
+    }
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  dataBackend: 'supabase' | 'rtdb';
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  jwt: {
+    secret: string | undefined;
+    jwksUrl: string | undefined;
+    audience: string;
+    issuer: string | undefined;
+  };
+  rtdb: { url: string | undefined; auth: string | undefined };
+  writeFreeze: boolean;
+  writeFreezeRetryAfterSeconds: number;
+  s3: {
+    endpoint: string | undefined;
+    publicEndpoint: string | undefined;
+    region: string;
+    bucket: string;
+    accessKeyId: string | undefined;
+    secretAccessKey: string | undefined;
+    forcePathStyle: boolean;
+    presignTtlSeconds: number;
+  };
+  version: string;
+  gitSha: string;
+  imageTag: string;
+  logLevel: string;
+  shutdownDelayMs: number;
+  shutdownTimeoutMs: number;
+  wsHeartbeatMs: number;
+  wsMaxBufferedBytes: number;
+  migrationsDir: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.join('\n'));
+    this.problems = problems;
+  }
+}
+
+/** Parses the environment; throws ConfigError with one `NAME: problem` line per problem. */
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => {
+      const name = String(i.path[0] ?? 'environment');
+      return `${name}: ${i.code === 'invalid_type' && i.input === undefined ? 'required' : i.message}`;
+    });
+    throw new ConfigError([...new Set(lines)]);
+  }
+  const e = result.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataBackend: e.DATA_BACKEND,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    jwt: {
+      secret: e.SUPABASE_JWT_SECRET,
+      jwksUrl: e.SUPABASE_JWKS_URL,
+      audience: e.SUPABASE_JWT_AUDIENCE,
+      issuer: e.SUPABASE_JWT_ISSUER,
+    },
+    rtdb: { url: e.RTDB_URL, auth: e.RTDB_AUTH },
+    writeFreeze: e.WRITE_FREEZE,
+    writeFreezeRetryAfterSeconds: e.WRITE_FREEZE_RETRY_AFTER_SECONDS,
+    s3: {
+      endpoint: e.S3_ENDPOINT,
+      publicEndpoint: e.S3_PUBLIC_ENDPOINT,
+      region: e.S3_REGION,
+      bucket: e.S3_BUCKET_ARTIFACTS,
+      accessKeyId: e.S3_ACCESS_KEY_ID,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      presignTtlSeconds: e.S3_PRESIGN_TTL_SECONDS,
+    },
+    version: e.APP_VERSION,
+    gitSha: e.GIT_SHA,
+    imageTag: e.IMAGE_TAG,
+    logLevel: e.LOG_LEVEL,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    wsHeartbeatMs: e.WS_HEARTBEAT_MS,
+    wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    migrationsDir: e.MIGRATIONS_DIR,
+  };
+}

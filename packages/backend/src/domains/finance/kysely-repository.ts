@@ -1,0 +1,159 @@
+import { sql, type Selectable } from 'kysely';
+import type {
+  FinanceSummary,
+  FinanceSummaryQuery,
+  Operation,
+  OperationCreate,
+  OperationListQuery,
+  OperationUpdate,
+  PageOf,
+} from '@bot-mox/contracts';
+import {
+  botRef,
+  defined,
+  isUuid,
+  type Db,
+  type FinanceOperationsTable,
+} from '../../platform/db/database.ts';
+import { keysetPage, type SortColumn } from '../../platform/db/keyset.ts';
+import type { OperationsRepository } from './repository.ts';
+import { shapeSummary, type SummaryRow } from './summary.ts';
+
+function toOperation(row: Selectable<FinanceOperationsTable>): Operation {
+  return {
+    id: row.id,
+    legacy_id: row.legacy_id,
+    type: row.type as Operation['type'],
+    category: row.category,
+    amount: row.amount,
+    currency: row.currency,
+    occurred_at: row.occurred_at.toISOString(),
+    bot_id: row.bot_id,
+    comment: row.comment,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+const sorts: Record<string, SortColumn> = {
+  occurred_at: { expr: sql`finance_operations.occurred_at`, type: 'timestamptz' },
+  created_at: { expr: sql`finance_operations.created_at`, type: 'timestamptz' },
+  amount: { expr: sql`finance_operations.amount`, type: 'numeric' },
+};
+
+type Filters = Omit<FinanceSummaryQuery, never>;
+
+export class KyselyOperationsRepository implements OperationsRepository {
+  readonly #db: Db;
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  #filtered(q: Filters) {
+    let qb = this.#db.selectFrom('finance_operations');
+    if (q.type) qb = qb.where('finance_operations.type', '=', q.type);
+    if (q.category) qb = qb.where('finance_operations.category', '=', q.category);
+    if (q.currency) qb = qb.where('finance_operations.currency', '=', q.currency);
+    if (q.bot_id) {
+      qb = isUuid(q.bot_id)
+        ? qb.where('finance_operations.bot_id', '=', q.bot_id)
+        : qb.where(sql<boolean>`false`);
+    }
+    if (q.project) {
+      qb = qb.where('finance_operations.bot_id', 'in', (eb) =>
+        eb.selectFrom('bots').select('bots.id').where('bots.project', '=', q.project!),
+      );
+    }
+    if (q.from) qb = qb.where('finance_operations.occurred_at', '>=', new Date(q.from));
+    if (q.to) qb = qb.where('finance_operations.occurred_at', '<', new Date(q.to));
+    return qb;
+  }
+
+  async list(q: OperationListQuery): Promise<PageOf<Operation>> {
+    const page = await keysetPage(this.#filtered(q).selectAll('finance_operations'), {
+      sort: q.sort,
+      columns: sorts,
+      idColumn: sql`finance_operations.id`,
+      limit: q.limit,
+      cursor: q.cursor,
+    });
+    return { items: page.rows.map(toOperation), next_cursor: page.nextCursor };
+  }
+
+  async summary(q: FinanceSummaryQuery): Promise<FinanceSummary> {
+    // One pass over the filtered operations; grouping sets give the per-currency, per-month and
+    // per-category totals together. Sums are numeric and leave Postgres as text.
+    const filtered = this.#filtered(q).select([
+      'finance_operations.currency',
+      'finance_operations.category',
+      'finance_operations.type',
+      'finance_operations.amount',
+      sql<string>`to_char(finance_operations.occurred_at at time zone 'UTC', 'YYYY-MM')`.as(
+        'month',
+      ),
+    ]);
+    const result = await sql<
+      Omit<SummaryRow, 'operations'> & { operations: string; grouping: number }
+    >`
+      select o.currency::text as currency,
+             case when grouping(o.month) = 0 then o.month end as month,
+             case when grouping(o.category) = 0 then o.category end as category,
+             round(coalesce(sum(o.amount) filter (where o.type = 'income'), 0), 2)::text as income,
+             round(coalesce(sum(o.amount) filter (where o.type = 'expense'), 0), 2)::text as expense,
+             round(coalesce(sum(case when o.type = 'income' then o.amount else -o.amount end), 0), 2)::text as net,
+             count(*) as operations
+        from (${filtered}) o
+       group by grouping sets ((o.currency), (o.currency, o.month), (o.currency, o.category))
+    `.execute(this.#db);
+    return shapeSummary(result.rows.map((r) => ({ ...r, operations: Number(r.operations) })));
+  }
+
+  async get(id: string): Promise<Operation | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.#db
+      .selectFrom('finance_operations')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toOperation(row) : null;
+  }
+
+  async create(input: OperationCreate): Promise<Operation> {
+    const row = await this.#db
+      .insertInto('finance_operations')
+      .values({
+        legacy_id: null,
+        type: input.type,
+        category: input.category,
+        amount: input.amount,
+        currency: input.currency,
+        occurred_at: input.occurred_at,
+        bot_id: botRef(input.bot_id) ?? null,
+        legacy_bot_id: null,
+        comment: input.comment,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toOperation(row);
+  }
+
+  async update(id: string, patch: OperationUpdate): Promise<Operation | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.#db
+      .updateTable('finance_operations')
+      .set(defined({ ...patch, bot_id: botRef(patch.bot_id) }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toOperation(row) : null;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const r = await this.#db
+      .deleteFrom('finance_operations')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r.numDeletedRows > 0n;
+  }
+}

@@ -1,0 +1,52 @@
+// Picks the repositories for DATA_BACKEND. Routes receive these interfaces and never learn which
+// store is behind them.
+import type { Config } from '../config.ts';
+import type { Db } from '../platform/db/database.ts';
+import type { BotsRepository } from './bots/repository.ts';
+import { KyselyBotsRepository } from './bots/kysely-repository.ts';
+import type { ResourcesRepositories } from './resources/repository.ts';
+import { kyselyResourcesRepositories } from './resources/kysely-repository.ts';
+import type { WorkspaceRepositories } from './workspace/repository.ts';
+import { kyselyWorkspaceRepositories } from './workspace/kysely-repository.ts';
+import type { OperationsRepository } from './finance/repository.ts';
+import { KyselyOperationsRepository } from './finance/kysely-repository.ts';
+import type { SettingsRepository } from './settings/repository.ts';
+import { KyselySettingsRepository } from './settings/kysely-repository.ts';
+
+export interface Repositories {
+  bots: BotsRepository;
+  resources: ResourcesRepositories;
+  workspace: WorkspaceRepositories;
+  operations: OperationsRepository;
+  settings: SettingsRepository;
+}
+
+export function kyselyRepositories(db: Db): Repositories {
+  return {
+    bots: new KyselyBotsRepository(db),
+    resources: kyselyResourcesRepositories(db),
+    workspace: kyselyWorkspaceRepositories(db),
+    operations: new KyselyOperationsRepository(db),
+    settings: new KyselySettingsRepository(db),
+  };
+}
+
+export class UnsupportedBackendError extends Error {
+  override name = 'UnsupportedBackendError';
+}
+
+export function repositoriesFor(
+  config: Pick<Config, 'dataBackend'>,
+  db: Db | undefined,
+): Repositories {
+  switch (config.dataBackend) {
+    case 'supabase':
+      if (!db) throw new UnsupportedBackendError('DATA_BACKEND=supabase needs DATABASE_URL');
+      return kyselyRepositories(db);
+    case 'rtdb':
+      // The legacy RTDB repositories arrive with the data-migration issue (phase 3 of the plan).
+      throw new UnsupportedBackendError(
+        'DATA_BACKEND=rtdb: this build has no RTDB repositories yet',
+      );
+  }
+}

@@ -1,0 +1,133 @@
+// Starts the API: database, repositories, live events, WebSocket hub, HTTP server; and drains
+// it on shutdown (DESIGN §11): ready -> 503 at once, WebSocket clients get 1001, keep serving
+// with Connection: close for SHUTDOWN_DELAY_MS, stop listening, let in-flight requests finish
+// within SHUTDOWN_TIMEOUT_MS, then cut what is left and close the database.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { createApp, type AppState } from './app.ts';
+import { repositoriesFor, type Repositories } from './domains/index.ts';
+import { createTokenVerifier } from './platform/auth.ts';
+import { createDatabase, type DatabaseHandle } from './platform/db/database.ts';
+import { readMigrationFiles } from './platform/db/migrations.ts';
+import { findMigrationsDir } from './platform/db/migrations-dir.ts';
+import { EventListener } from './platform/events/listener.ts';
+import { WsHub } from './platform/events/ws.ts';
+import { databaseCheck, migrationsCheck, type ReadinessCheck } from './platform/health.ts';
+import { createLogger } from './platform/logger.ts';
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Extra readiness checks (e.g. the artifacts bucket). */
+  readiness?: ReadinessCheck[];
+  validateResponses?: boolean;
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  url: string;
+  state: AppState;
+  repositories: Repositories;
+  database: DatabaseHandle | undefined;
+  logger: Logger;
+  /** Drains and stops; resolves when everything is closed. Safe to call twice. */
+  shutdown(reason?: string): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const state: AppState = { draining: false, startedAt: Date.now() };
+  const database = config.databaseUrl
+    ? createDatabase(config.databaseUrl, { max: config.databasePoolMax })
+    : undefined;
+  const repositories = repositoriesFor(config, database?.db);
+  const verify = createTokenVerifier(config.jwt);
+
+  const readiness: ReadinessCheck[] = [];
+  let events: EventListener | undefined;
+  if (database && config.databaseUrl) {
+    const dir = findMigrationsDir(config.migrationsDir);
+    const versions = dir ? (await readMigrationFiles(dir)).map((f) => f.version) : undefined;
+    if (!dir) logger.warn('no migrations folder found: ready will report migrations as failing');
+    readiness.push(databaseCheck(database.db), migrationsCheck(database.db, versions));
+    events = new EventListener(config.databaseUrl, logger);
+    readiness.push(events.readinessCheck());
+  }
+  readiness.push(...(options.readiness ?? []));
+
+  const app = createApp(config, {
+    logger,
+    repositories,
+    readiness,
+    state,
+    verify,
+    validateResponses: options.validateResponses ?? false,
+  });
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000; // longer than Caddy's idle pool timeout
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 30_000;
+
+  const hub = new WsHub({
+    verify,
+    log: logger,
+    heartbeatMs: config.wsHeartbeatMs,
+    maxBufferedBytes: config.wsMaxBufferedBytes,
+    isDraining: () => state.draining,
+  });
+  hub.attach(server);
+  events?.subscribe((e) => hub.broadcast(e));
+  await events?.start();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  logger.info({ port, data_backend: config.dataBackend, version: config.version }, 'listening');
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason = 'shutdown') =>
+    (stopping ??= (async () => {
+      logger.info({ reason }, 'draining');
+      state.draining = true;
+      hub.close(1001, 'server shutting down');
+      await sleep(config.shutdownDelayMs);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timedOut = await Promise.race([
+        closed.then(() => false),
+        sleep(config.shutdownTimeoutMs).then(() => true),
+      ]);
+      if (timedOut) {
+        logger.warn('in-flight requests did not finish in time; closing their connections');
+        server.closeAllConnections();
+        await closed;
+      }
+      await events?.stop();
+      await database?.close();
+      logger.info('stopped');
+    })());
+
+  return {
+    server,
+    port,
+    url: `http://${host}:${port}`,
+    state,
+    repositories,
+    database,
+    logger,
+    shutdown,
+  };
+}
