@@ -1,0 +1,59 @@
+import type { UseQueryResult } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { describeError } from '../api/errors';
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div className="state state-loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </div>
+  );
+}
+
+export function ErrorState({ error, onRetry, title = 'Could not load data' }: { error: unknown; onRetry?: () => void; title?: string }) {
+  return (
+    <div className="state state-error" role="alert">
+      <strong>{title}</strong>
+      <span>{describeError(error)}</span>
+      {onRetry && (
+        <button type="button" className="btn btn-small" onClick={onRetry}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function EmptyState({ children }: { children: ReactNode }) {
+  return <div className="state state-empty">{children}</div>;
+}
+
+interface QueryStateProps<T> {
+  query: UseQueryResult<T>;
+  /** Loading label, e.g. "Loading bots…". */
+  loading?: string;
+  errorTitle?: string;
+  isEmpty?: (data: T) => boolean;
+  empty?: ReactNode;
+  children: (data: T) => ReactNode;
+}
+
+/** Renders a query honestly: loading, error (with retry), empty, data, and stale-on-error. */
+export function QueryState<T>({ query, loading, errorTitle, isEmpty, empty, children }: QueryStateProps<T>) {
+  if (query.isPending) return <Loading label={loading} />;
+  if (query.isError && query.data === undefined) {
+    return <ErrorState error={query.error} title={errorTitle} onRetry={() => void query.refetch()} />;
+  }
+  const data = query.data as T;
+  return (
+    <>
+      {query.isError && (
+        <p className="stale-note" role="status">
+          Showing data from {new Date(query.dataUpdatedAt).toLocaleTimeString()}: the latest refresh failed ({describeError(query.error)}).
+        </p>
+      )}
+      {isEmpty?.(data) ? <EmptyState>{empty ?? 'Nothing here yet.'}</EmptyState> : children(data)}
+    </>
+  );
+}

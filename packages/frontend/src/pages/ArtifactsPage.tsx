@@ -1,0 +1,1 @@
+export default function ArtifactsPage() { return <h1>Artifacts (in progress)</h1>; }

@@ -1,0 +1,1 @@
+export default function FinancePage() { return <h1>Finance (in progress)</h1>; }

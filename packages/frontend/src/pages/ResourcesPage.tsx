@@ -1,0 +1,1 @@
+export default function ResourcesPage() { return <h1>Resources (in progress)</h1>; }

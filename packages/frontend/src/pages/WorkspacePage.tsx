@@ -1,0 +1,1 @@
+export default function WorkspacePage() { return <h1>Workspace (in progress)</h1>; }
