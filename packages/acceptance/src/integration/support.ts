@@ -1,0 +1,102 @@
+// Shared set-up of the backend integration tests: a real server in-process over the harness's
+// Postgres, and real Supabase-style tokens minted with the configured secret.
+import { SignJWT } from 'jose';
+import { expect } from 'vitest';
+import { Problem } from '@bot-mox/contracts';
+import { createLogger, parseConfig, startServer, type RunningServer } from '@bot-mox/backend';
+import { migrationsDir } from '../harness/postgres.ts';
+
+export const JWT_SECRET = 'integration-secret-'.padEnd(48, 'x');
+
+export async function mintToken(
+  claims: Record<string, unknown> = { role: 'authenticated', aud: 'authenticated', sub: 'user-1' },
+  options: { expiresIn?: string; secret?: string } = {},
+): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '1h')
+    .sign(new TextEncoder().encode(options.secret ?? JWT_SECRET));
+}
+
+export function testEnv(
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    SUPABASE_JWT_SECRET: JWT_SECRET,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MIGRATIONS_DIR: migrationsDir,
+    SHUTDOWN_DELAY_MS: '0',
+    LOG_LEVEL: 'silent',
+    APP_VERSION: '9.9.9-test',
+    GIT_SHA: 'testsha',
+    IMAGE_TAG: 'test-tag',
+    ...extra,
+  };
+}
+
+export async function startApi(
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Promise<RunningServer> {
+  const config = parseConfig(testEnv(databaseUrl, extra));
+  return startServer(config, { logger: createLogger(config.logLevel), validateResponses: true });
+}
+
+export interface Client {
+  base: string;
+  token: string;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
+  json<T = unknown>(method: string, path: string, body?: unknown, status?: number): Promise<T>;
+}
+
+export function client(url: string, token: string): Client {
+  const base = `${url}/api/v1`;
+  const call = (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  return {
+    base,
+    token,
+    call,
+    async json<T>(method: string, path: string, body?: unknown, status?: number): Promise<T> {
+      const res = await call(method, path, body);
+      const text = await res.text();
+      if (status !== undefined && res.status !== status) {
+        throw new Error(`${method} ${path}: expected ${status}, got ${res.status}: ${text}`);
+      }
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+  };
+}
+
+/** Asserts an RFC 9457 problem with `status`; returns it. */
+export async function expectProblem(res: Response, status: number): Promise<Problem> {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  const problem = Problem.parse(JSON.parse(text));
+  expect(problem.request_id).toBe(res.headers.get('x-request-id'));
+  expect(text).not.toMatch(/\bat .+\.(ts|js):\d+|select |insert into|duplicate key value/i);
+  return problem;
+}
