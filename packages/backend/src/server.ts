@@ -105,7 +105,10 @@ export async function startServer(
       hub.close(1001, 'server shutting down');
       await sleep(config.shutdownDelayMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets whose request began before the drain go idle later: close them then.
       server.closeIdleConnections();
+      const reaper = setInterval(() => server.closeIdleConnections(), 100);
+      void closed.finally(() => clearInterval(reaper));
       const timedOut = await Promise.race([
         closed.then(() => false),
         sleep(config.shutdownTimeoutMs).then(() => true),
@@ -115,6 +118,7 @@ export async function startServer(
         server.closeAllConnections();
         await closed;
       }
+      clearInterval(reaper);
       await events?.stop();
       await database?.close();
       logger.info('stopped');

@@ -74,3 +74,4 @@ export const BotListQuery = z
 export type BotListQuery = z.infer<typeof BotListQuery>;
 
 export const BotPage = Page(Bot);
+export type BotPage = z.infer<typeof BotPage>;

@@ -84,6 +84,7 @@ export const OperationListQuery = z
   .refine((q) => rangeOrdered(q.from, q.to), { path: ['to'], message: 'must be after from' });
 export type OperationListQuery = z.infer<typeof OperationListQuery>;
 export const OperationPage = Page(Operation);
+export type OperationPage = z.infer<typeof OperationPage>;
 
 export const FinanceSummaryQuery = z
   .strictObject(financeFilters)

@@ -49,6 +49,7 @@ export const LicenseListQuery = z
   });
 export type LicenseListQuery = z.infer<typeof LicenseListQuery>;
 export const LicensePage = Page(License);
+export type LicensePage = z.infer<typeof LicensePage>;
 
 // ---- proxies ----------------------------------------------------------------------------------
 export const ProxyStatus = z.enum(['active', 'expired', 'banned']);
@@ -113,6 +114,7 @@ export const ProxyListQuery = z
   });
 export type ProxyListQuery = z.infer<typeof ProxyListQuery>;
 export const ProxyPage = Page(Proxy);
+export type ProxyPage = z.infer<typeof ProxyPage>;
 
 // ---- subscriptions ----------------------------------------------------------------------------
 export const SubscriptionType = z.enum(['service', 'game']);
@@ -166,3 +168,4 @@ export const SubscriptionListQuery = z
   });
 export type SubscriptionListQuery = z.infer<typeof SubscriptionListQuery>;
 export const SubscriptionPage = Page(Subscription);
+export type SubscriptionPage = z.infer<typeof SubscriptionPage>;

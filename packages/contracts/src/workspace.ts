@@ -46,6 +46,7 @@ export const NoteListQuery = z
   });
 export type NoteListQuery = z.infer<typeof NoteListQuery>;
 export const NotePage = Page(Note);
+export type NotePage = z.infer<typeof NotePage>;
 
 // ---- tasks ------------------------------------------------------------------------------------
 export const TaskStatus = z.enum(['todo', 'in_progress', 'done']);
@@ -95,6 +96,7 @@ export const TaskListQuery = z
   });
 export type TaskListQuery = z.infer<typeof TaskListQuery>;
 export const TaskPage = Page(Task);
+export type TaskPage = z.infer<typeof TaskPage>;
 
 // ---- calendar ---------------------------------------------------------------------------------
 export const CalendarEvent = z.object({
@@ -134,3 +136,4 @@ export const CalendarListQuery = z
   .refine((q) => rangeOrdered(q.from, q.to), { path: ['to'], message: 'must be after from' });
 export type CalendarListQuery = z.infer<typeof CalendarListQuery>;
 export const CalendarEventPage = Page(CalendarEvent);
+export type CalendarEventPage = z.infer<typeof CalendarEventPage>;

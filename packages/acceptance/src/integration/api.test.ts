@@ -1,18 +1,8 @@
 // Every /api/v1 route against real Postgres (the manifest image, supabase/migrations applied):
 // happy paths, at least three bad inputs per route, auth, conflicts, pagination, summary in SQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  Bot,
-  BotPage,
-  License,
-  Operation,
-  OperationPage} from '@bot-mox/contracts';
-import {
-  FinanceSummary,
-  HealthResponse,
-  ReadyResponse,
-  SettingsSection,
-} from '@bot-mox/contracts';
+import type { Bot, BotPage, License, Operation, OperationPage } from '@bot-mox/contracts';
+import { FinanceSummary, HealthResponse, ReadyResponse, SettingsSection } from '@bot-mox/contracts';
 import { summarizeOperations, type RunningServer } from '@bot-mox/backend';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
 import { client, expectProblem, mintToken, startApi, type Client } from './support.ts';
