@@ -50,12 +50,17 @@ export class ContractError extends Error {
 }
 
 function pathToKey(path: unknown): string | undefined {
-  if (Array.isArray(path)) return path.map(String).join('.');
-  if (typeof path === 'string') {
+  let key: string | undefined;
+  if (Array.isArray(path)) key = path.map(String).join('.');
+  else if (typeof path === 'string') {
     // JSON pointer (`/name/0`) or a dotted path.
-    return path.startsWith('/') ? path.slice(1).split('/').join('.') : path;
+    key = path.startsWith('/') ? path.slice(1).split('/').join('.') : path;
   }
-  return undefined;
+  if (key === undefined) return undefined;
+  // The backend prefixes where the field was: `body.name`, `query.sort`, `path.id`. A form
+  // only sends a body, so `body.` is dropped; `body` alone (malformed JSON) is form-level.
+  if (key === 'body') return '_form';
+  return key.startsWith('body.') ? key.slice(5) : key;
 }
 
 function add(into: FieldErrors, key: string | undefined, message: unknown) {

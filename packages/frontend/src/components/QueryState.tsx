@@ -1,4 +1,3 @@
-import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { describeError } from '../api/errors';
 
@@ -29,8 +28,18 @@ export function EmptyState({ children }: { children: ReactNode }) {
   return <div className="state state-empty">{children}</div>;
 }
 
+/** What QueryState reads from a query (a TanStack query result, or several combined). */
+export interface QueryLike<T> {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data: T | undefined;
+  dataUpdatedAt?: number;
+  refetch: () => unknown;
+}
+
 interface QueryStateProps<T> {
-  query: UseQueryResult<T>;
+  query: QueryLike<T>;
   /** Loading label, e.g. "Loading bots…". */
   loading?: string;
   errorTitle?: string;
@@ -50,7 +59,7 @@ export function QueryState<T>({ query, loading, errorTitle, isEmpty, empty, chil
     <>
       {query.isError && (
         <p className="stale-note" role="status">
-          Showing data from {new Date(query.dataUpdatedAt).toLocaleTimeString()}: the latest refresh failed ({describeError(query.error)}).
+          Showing data from {new Date(query.dataUpdatedAt ?? Date.now()).toLocaleTimeString()}: the latest refresh failed ({describeError(query.error)}).
         </p>
       )}
       {isEmpty?.(data) ? <EmptyState>{empty ?? 'Nothing here yet.'}</EmptyState> : children(data)}

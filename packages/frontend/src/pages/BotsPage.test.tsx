@@ -92,7 +92,7 @@ describe('Bots page', () => {
         const body = await request.json();
         bodies.push(body);
         if (bodies.length === 1) {
-          return HttpResponse.json(validationProblem([{ field: 'name', message: 'name is already taken' }]), {
+          return HttpResponse.json(validationProblem([{ field: 'body.name', message: 'name is already taken' }]), {
             status: 400,
             headers: { 'content-type': 'application/problem+json' },
           });

@@ -1,1 +1,187 @@
-export default function DashboardPage() { return <h1>Dashboard (in progress)</h1>; }
+import { BOT_STATUSES, BotPage, FinanceSummary, LicensePage, ProxyPage, SubscriptionPage, TaskPage } from '@bot-mox/contracts';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useAllPages } from '../api/hooks';
+import { keys, paths } from '../api/paths';
+import { useApi } from '../app/services';
+import { QueryState, type QueryLike } from '../components/QueryState';
+import { formatDateTime, formatMoney, humanize } from '../components/format';
+
+const DAY = 86_400_000;
+
+/** The time window the dashboard looks at, fixed at mount so query keys stay stable. */
+function useWindow() {
+  const [window] = useState(() => {
+    const now = new Date();
+    now.setSeconds(0, 0);
+    return {
+      now: now.toISOString(),
+      weekAhead: new Date(now.getTime() + 7 * DAY).toISOString(),
+      monthStart: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString(),
+      nextMonthStart: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString(),
+      monthLabel: now.toLocaleDateString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+    };
+  });
+  return window;
+}
+
+function BotsByStatus() {
+  const bots = useAllPages(keys.bots, paths.bots, BotPage);
+  return (
+    <section className="panel" aria-labelledby="dash-bots">
+      <h2 id="dash-bots">Bots by status</h2>
+      <QueryState query={bots} loading="Loading bots…" errorTitle="Could not load bots" isEmpty={(d) => d.items.length === 0} empty="No bots yet.">
+        {({ items, truncated }) => (
+          <>
+            <p className="stat">{items.length}{truncated ? '+' : ''} bots</p>
+            <ul className="stat-list" aria-label="Bots per status">
+              {BOT_STATUSES.map((s) => {
+                const count = items.filter((b) => b.status === s).length;
+                return (
+                  <li key={s}>
+                    <Link to={`/bots?status=${s}`}>
+                      <span className={`badge badge-${s}`}>{humanize(s)}</span>
+                    </Link>
+                    <strong>{count}</strong>
+                  </li>
+                );
+              })}
+            </ul>
+          </>
+        )}
+      </QueryState>
+    </section>
+  );
+}
+
+function MonthFinance({ from, to, label }: { from: string; to: string; label: string }) {
+  const api = useApi();
+  const query = { from, to };
+  const summary = useQuery({
+    queryKey: [...keys.financeSummary, query],
+    queryFn: ({ signal }) => api.get(paths.financeSummary, FinanceSummary, query, signal),
+  });
+  return (
+    <section className="panel" aria-labelledby="dash-finance">
+      <h2 id="dash-finance">Finance, {label}</h2>
+      <QueryState query={summary} loading="Loading finance…" errorTitle="Could not load finance" isEmpty={(s) => s.by_currency.length === 0} empty="No operations this month.">
+        {(s) => (
+          <ul className="stat-list" aria-label="This month per currency">
+            {s.by_currency.map((t) => (
+              <li key={t.currency}>
+                <strong>{t.currency}</strong>
+                <span>
+                  <span className="badge badge-income">+{formatMoney(t.income, t.currency)}</span>{' '}
+                  <span className="badge badge-expense">−{formatMoney(t.expense, t.currency)}</span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
+    </section>
+  );
+}
+
+interface Expiring {
+  id: string;
+  kind: string;
+  label: string;
+  at: string;
+  tab: string;
+}
+
+function ExpiringResources({ from, to }: { from: string; to: string }) {
+  const licenses = useAllPages(keys.licenses, paths.licenses, LicensePage, { expires_from: from, expires_to: to, sort: 'expires_at' });
+  const proxies = useAllPages(keys.proxies, paths.proxies, ProxyPage, { expires_from: from, expires_to: to, sort: 'expires_at' });
+  const subscriptions = useAllPages(keys.subscriptions, paths.subscriptions, SubscriptionPage, { renews_from: from, renews_to: to, sort: 'renews_at' });
+  const all = [licenses, proxies, subscriptions];
+  const failed = all.find((q) => q.isError);
+  const combined: QueryLike<Expiring[]> = {
+    isPending: all.some((q) => q.isPending),
+    isError: Boolean(failed),
+    error: failed?.error ?? null,
+    data:
+      all.every((q) => q.data) && !failed
+        ? [
+            ...(licenses.data?.items ?? []).map((l): Expiring => ({ id: l.id, kind: 'License', label: l.key, at: l.expires_at ?? '', tab: 'licenses' })),
+            ...(proxies.data?.items ?? []).map((p): Expiring => ({ id: p.id, kind: 'Proxy', label: `${p.ip}:${p.port}`, at: p.expires_at ?? '', tab: 'proxies' })),
+            ...(subscriptions.data?.items ?? []).map((s): Expiring => ({ id: s.id, kind: 'Subscription', label: s.name, at: s.renews_at ?? '', tab: 'subscriptions' })),
+          ].sort((a, b) => a.at.localeCompare(b.at))
+        : undefined,
+    refetch: () => Promise.all(all.map((q) => q.refetch())),
+  };
+  return (
+    <section className="panel" aria-labelledby="dash-expiring">
+      <h2 id="dash-expiring">Expiring in 7 days</h2>
+      <QueryState query={combined} loading="Loading resources…" errorTitle="Could not load resources" isEmpty={(d) => d.length === 0} empty="Nothing expires in the next 7 days.">
+        {(items) => (
+          <ul className="stat-list" aria-label="Expiring resources">
+            {items.map((r) => (
+              <li key={`${r.kind}-${r.id}`}>
+                <span>
+                  <span className="muted">{r.kind}</span> <Link to={`/resources?tab=${r.tab}`}>{r.label}</Link>
+                </span>
+                <span>{formatDateTime(r.at)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
+    </section>
+  );
+}
+
+function TasksDue({ to }: { to: string }) {
+  const tasks = useAllPages(keys.tasks, paths.tasks, TaskPage, { due_to: to, sort: 'due_at' });
+  const now = Date.now();
+  return (
+    <section className="panel" aria-labelledby="dash-tasks">
+      <h2 id="dash-tasks">Tasks due</h2>
+      <QueryState
+        query={tasks}
+        loading="Loading tasks…"
+        errorTitle="Could not load tasks"
+        isEmpty={(d) => d.items.every((t) => t.status === 'done')}
+        empty="No open tasks due in the next 7 days."
+      >
+        {({ items }) => (
+          <ul className="stat-list" aria-label="Open tasks due">
+            {items
+              .filter((t) => t.status !== 'done')
+              .map((t) => {
+                const overdue = t.due_at !== null && Date.parse(t.due_at) < now;
+                return (
+                  <li key={t.id}>
+                    <Link to="/workspace?tab=tasks">{t.title}</Link>
+                    <span className={overdue ? 'field-error' : undefined}>
+                      {overdue ? 'overdue ' : ''}
+                      {formatDateTime(t.due_at)}
+                    </span>
+                  </li>
+                );
+              })}
+          </ul>
+        )}
+      </QueryState>
+    </section>
+  );
+}
+
+export default function DashboardPage() {
+  const w = useWindow();
+  return (
+    <section aria-labelledby="dashboard-title">
+      <div className="page-header">
+        <h1 id="dashboard-title">Dashboard</h1>
+      </div>
+      <div className="grid">
+        <BotsByStatus />
+        <MonthFinance from={w.monthStart} to={w.nextMonthStart} label={w.monthLabel} />
+        <ExpiringResources from={w.now} to={w.weekAhead} />
+        <TasksDue to={w.weekAhead} />
+      </div>
+    </section>
+  );
+}
