@@ -1,0 +1,30 @@
+# Sourced by the prod-sim scripts: the manifest, the generated env, and a compose wrapper.
+. scripts/lib/images.sh
+PROD_SIM_ENV=deploy/.env.prod-sim
+
+# Creates deploy/.env.prod-sim from the example on first use, with fresh random secrets.
+ensure_prod_sim_env() {
+  if [ ! -f "$PROD_SIM_ENV" ]; then
+    umask 077
+    while IFS= read -r line; do
+      while [[ "$line" == *__GENERATE__* ]]; do
+        line="${line/__GENERATE__/$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+      done
+      printf '%s\n' "$line"
+    done <deploy/compose.prod-sim.env.example >"$PROD_SIM_ENV"
+    echo "[prod-sim] generated $PROD_SIM_ENV (dev-only secrets; git-ignored)"
+  fi
+  set -a; . "$PROD_SIM_ENV"; set +a
+  # STACK_HTTPS_PORT from the caller's env wins over the file (e.g. 8443 where 443 is taken).
+  if [ -n "${STACK_HTTPS_PORT_OVERRIDE:-}" ]; then STACK_HTTPS_PORT="$STACK_HTTPS_PORT_OVERRIDE"; fi
+  if [ "${STACK_HTTPS_PORT:-443}" = 443 ]; then STACK_PORT_SUFFIX=""; else STACK_PORT_SUFFIX=":$STACK_HTTPS_PORT"; fi
+  export STACK_HTTPS_PORT STACK_PORT_SUFFIX
+  export IMAGE_TAG="${IMAGE_TAG:-$(image_tag)}"
+}
+
+stack_compose() {
+  local files=(--env-file deploy/images.env)
+  [ -n "${IMAGES_OVERRIDE:-}" ] && files+=(--env-file "$IMAGES_OVERRIDE")
+  docker compose --project-name "${STACK_PROJECT:-bot-mox}" "${files[@]}" --env-file "$PROD_SIM_ENV" \
+    -f deploy/compose.stack.yml "$@"
+}
