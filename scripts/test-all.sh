@@ -33,6 +33,9 @@ if [ -n "${IMAGES_OVERRIDE:-}" ]; then
   bash deploy/airgap/build-standins.sh || exit 1
 fi
 
+step "setup: our images (pnpm images:build, tagged like CI tags them)"
+bash scripts/images-build.sh || exit 1
+
 # Ryuk (Testcontainers' reaper) is an image of its own; where it isn't here it can't be pulled
 # either, so clean up by label instead (trap below).
 if [ -z "${TESTCONTAINERS_RYUK_DISABLED:-}" ] && [ -z "$(docker images -q 'testcontainers/ryuk' 2>/dev/null)" ]; then

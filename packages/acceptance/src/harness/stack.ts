@@ -1,0 +1,204 @@
+// The production stack (deploy/compose.stack.yml) started by Testcontainers from the images CI
+// built: the compose file that ships is the compose file the suite proves.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { SignJWT } from 'jose';
+import {
+  DockerComposeEnvironment,
+  getContainerRuntimeClient,
+  ImageName,
+  type StartedDockerComposeEnvironment,
+  type StartedTestContainer,
+  Wait,
+} from 'testcontainers';
+import { Agent, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
+import WebSocket from 'ws';
+import { loadManifest, MissingImageError, repoRoot, requireImage } from './manifest.ts';
+
+export const STACK_DOMAIN = 'localhost';
+
+/** The tag of our images under test: IMAGE_TAG, else sha-<12> of HEAD (as images:build tags). */
+export async function imageTagUnderTest(): Promise<string> {
+  if (process.env.IMAGE_TAG) return process.env.IMAGE_TAG;
+  const { execFileSync } = await import('node:child_process');
+  const sha = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: repoRoot })
+    .toString()
+    .trim();
+  return `sha-${sha}`;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+const secret = (bytes = 24) => randomBytes(bytes).toString('hex');
+
+export interface StackSecrets {
+  POSTGRES_PASSWORD: string;
+  SUPABASE_JWT_SECRET: string;
+  S3_ACCESS_KEY: string;
+  S3_SECRET_KEY: string;
+}
+
+export interface StartedStack {
+  env: StartedDockerComposeEnvironment;
+  projectName: string;
+  imageTag: string;
+  secrets: StackSecrets;
+  httpsPort: number;
+  /** Caddy's internal root CA, trusted by `fetch` and `websocket` below. */
+  caCert: string;
+  /** https://<host>.localhost:<port> */
+  url(host: 'app' | 'api' | 's3' | string, pathAndQuery?: string): string;
+  fetch(url: string, init?: RequestInit): Promise<Response>;
+  websocket(url: string, protocols?: string[]): WebSocket;
+  container(service: string): StartedTestContainer;
+  /** One of our images under test: <REGISTRY>/bot-mox-<name>:<tag>. */
+  image(name: 'backend' | 'frontend' | 'ops'): string;
+  mintToken(claims?: Record<string, unknown>, expiresIn?: string): Promise<string>;
+  /** docker compose with this project's files and env, e.g. run --rm migrate. */
+  compose(args: string[]): Promise<{ code: number; output: string }>;
+  down(): Promise<void>;
+}
+
+/** *.localhost resolves to 127.0.0.1, as browsers do, whatever the system resolver says. */
+function loopbackLookup(
+  hostname: string,
+  options: unknown,
+  callback: (
+    err: Error | null,
+    address: string | { address: string; family: number }[],
+    family?: number,
+  ) => void,
+) {
+  if (hostname === 'localhost' || hostname.endsWith('.localhost')) {
+    if ((options as { all?: boolean })?.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+    else callback(null, '127.0.0.1', 4);
+    return;
+  }
+  callback(new Error(`the stack suite talks only to *.localhost, not ${hostname}`), '', 4);
+}
+
+export async function startStack(): Promise<StartedStack> {
+  const imageTag = await imageTagUnderTest();
+  const manifest = loadManifest();
+  const registry = manifest.REGISTRY;
+  // Fail at once on anything missing: compose would otherwise try to pull it.
+  await Promise.all(
+    (['CADDY_IMAGE', 'POSTGRES_IMAGE', 'S3_IMAGE'] as const).map((key) => requireImage(key)),
+  );
+  const client = await getContainerRuntimeClient();
+  for (const name of ['backend', 'frontend', 'ops']) {
+    const ref = `${registry}/bot-mox-${name}:${imageTag}`;
+    if (!(await client.image.exists(ImageName.fromString(ref)))) {
+      throw new MissingImageError(
+        `image ${ref} is not on this machine; build it with: pnpm images:build`,
+      );
+    }
+  }
+
+  const secrets: StackSecrets = {
+    POSTGRES_PASSWORD: secret(),
+    SUPABASE_JWT_SECRET: secret(32),
+    S3_ACCESS_KEY: `AK${secret(9).toUpperCase()}`,
+    S3_SECRET_KEY: secret(),
+  };
+  const [httpsPort, httpPort] = [await freePort(), await freePort()];
+  const projectName = `botmox-test-${secret(4)}`;
+  const environment = {
+    ...manifest,
+    ...secrets,
+    IMAGE_TAG: imageTag,
+    STACK_DOMAIN,
+    STACK_ENVIRONMENT: 'acceptance',
+    STACK_BIND_ADDRESS: '127.0.0.1',
+    STACK_HTTPS_PORT: String(httpsPort),
+    STACK_HTTP_PORT: String(httpPort),
+    STACK_PORT_SUFFIX: `:${httpsPort}`,
+    CADDY_TLS: 'internal',
+    CADDY_HSTS: 'off',
+    S3_PRESIGN_TTL_SECONDS: '60',
+  };
+
+  const healthy = Wait.forHealthCheck();
+  const env = await new DockerComposeEnvironment(path.join(repoRoot, 'deploy'), 'compose.stack.yml')
+    .withProjectName(projectName)
+    .withEnvironment(environment)
+    .withWaitStrategy('migrate-1', Wait.forOneShotStartup())
+    .withWaitStrategy('storage-init-1', Wait.forOneShotStartup())
+    .withWaitStrategy('db-1', healthy)
+    .withWaitStrategy('minio-1', healthy)
+    .withWaitStrategy('backend-1', healthy)
+    .withWaitStrategy('frontend-1', healthy)
+    .withWaitStrategy('caddy-1', healthy)
+    .withStartupTimeout(180_000)
+    .up();
+
+  const caddy = env.getContainer('caddy-1');
+  const ca = await caddy.exec(['cat', '/data/caddy/pki/authorities/local/root.crt']);
+  if (ca.exitCode !== 0) throw new Error(`could not read Caddy's root CA: ${ca.output}`);
+  const caCert = ca.output;
+  const dispatcher = new Agent({ connect: { ca: caCert, lookup: loopbackLookup } });
+
+  const composeArgs = [
+    'compose',
+    '--project-name',
+    projectName,
+    '-f',
+    path.join(repoRoot, 'deploy/compose.stack.yml'),
+  ];
+  const compose = async (args: string[]) => {
+    const { spawn } = await import('node:child_process');
+    return new Promise<{ code: number; output: string }>((resolve) => {
+      const child = spawn('docker', [...composeArgs, ...args], {
+        env: { ...process.env, ...environment },
+      });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    });
+  };
+
+  return {
+    env,
+    projectName,
+    imageTag,
+    secrets,
+    httpsPort,
+    caCert,
+    url: (host, pathAndQuery = '/') =>
+      `https://${host}.${STACK_DOMAIN}:${httpsPort}${pathAndQuery}`,
+    fetch: (url, init = {}) => undiciFetch(url, { ...init, dispatcher }),
+    websocket: (url, protocols) =>
+      new WebSocket(url, protocols, { ca: caCert, lookup: loopbackLookup as never }),
+    container: (service) => env.getContainer(`${service}-1`),
+    image: (name) => `${registry}/bot-mox-${name}:${imageTag}`,
+    mintToken: (
+      claims = {
+        role: 'authenticated',
+        aud: 'authenticated',
+        sub: '0b8c7f52-6a8e-4d0c-9b1f-2f0f5d2b7a11',
+      },
+      expiresIn = '1h',
+    ) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuedAt()
+        .setExpirationTime(expiresIn)
+        .sign(new TextEncoder().encode(secrets.SUPABASE_JWT_SECRET)),
+    compose,
+    down: async () => {
+      await dispatcher.close();
+      await env.down({ removeVolumes: true, timeout: 20_000 });
+    },
+  };
+}

@@ -1,0 +1,259 @@
+// The production stack as it ships (deploy/compose.stack.yml), started from the images CI built,
+// with prod-sim's settings: routing through Caddy over TLS, readiness, hardening, one-shots.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORBIDDEN_PATH, imageLayerPaths } from '../harness/image-scan.ts';
+import { startStack, type StartedStack } from '../harness/stack.ts';
+
+interface PsEntry {
+  Service: string;
+  State: string;
+  ExitCode: number;
+  ID: string;
+  Publishers: { URL: string; TargetPort: number; PublishedPort: number }[] | null;
+}
+
+let stack: StartedStack;
+
+async function ps(): Promise<PsEntry[]> {
+  const { code, output } = await stack.compose(['ps', '-a', '--format', 'json']);
+  expect(code, output).toBe(0);
+  const text = output.trim();
+  // compose 2.2x prints one JSON object per line
+  return text.startsWith('[') ? JSON.parse(text) : text.split('\n').map((l) => JSON.parse(l));
+}
+
+async function docker(args: string[]): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve, reject) =>
+    execFile('docker', args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+    ),
+  );
+}
+
+/** Polls until check() returns true, or fails after `within` ms with the last observation. */
+async function eventually(within: number, check: () => Promise<boolean>, what: string) {
+  const deadline = Date.now() + within;
+  for (;;) {
+    if (await check()) return Date.now();
+    if (Date.now() > deadline) throw new Error(`not within ${within} ms: ${what}`);
+    await sleep(200);
+  }
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+}, 300_000);
+
+afterAll(async () => {
+  await stack?.down();
+}, 120_000);
+
+describe('routing through Caddy over TLS (internal CA trusted)', () => {
+  it('serves the SPA on app.<domain> with its security headers and runtime config', async () => {
+    const res = await stack.fetch(stack.url('app', '/'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('strict-transport-security')).toBeNull(); // not on localhost
+    const html = await res.text();
+    expect(html).toContain('<div id="root">');
+
+    const config = await stack.fetch(stack.url('app', '/config.json'));
+    expect(config.headers.get('cache-control')).toBe('no-store');
+    expect(await config.json()).toMatchObject({
+      apiUrl: `https://api.localhost:${stack.httpsPort}`,
+      imageTag: stack.imageTag,
+    });
+
+    const asset = /\/assets\/[\w.-]+\.js/.exec(html)?.[0];
+    expect(asset, 'index.html references a hashed script').toBeTruthy();
+    const script = await stack.fetch(stack.url('app', asset));
+    expect(script.status).toBe(200);
+    expect(script.headers.get('cache-control')).toContain('immutable');
+  });
+
+  it('falls back to index.html for client-side routes, and 404s a missing asset', async () => {
+    const deep = await stack.fetch(stack.url('app', '/bots/some-bot'));
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain('<div id="root">');
+    const missing = await stack.fetch(stack.url('app', '/assets/nope-123.js'));
+    expect(missing.status).toBe(404);
+  });
+
+  it('routes api.<domain>/api/v1 to the backend built as this tag', async () => {
+    const res = await stack.fetch(stack.url('api', '/api/v1/health'));
+    expect(res.status).toBe(200);
+    const health = (await res.json()) as Record<string, unknown>;
+    expect(health).toMatchObject({
+      data_backend: 'supabase',
+      supabase_ready: true,
+      image_tag: stack.imageTag,
+    });
+    const unauthenticated = await stack.fetch(stack.url('api', '/api/v1/bots'));
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const unknown = await stack.fetch(stack.url('api', '/not-an-api'));
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+
+  it('upgrades api.<domain>/api/v1/ws and pushes a live event for a change made through the API', async () => {
+    const token = await stack.mintToken();
+    const ws = stack.websocket(stack.url('api', '/api/v1/ws').replace('https:', 'wss:'), [
+      'bearer',
+      token,
+    ]);
+    const messages: { type: string; op?: string; id?: string }[] = [];
+    ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    try {
+      await eventually(5_000, async () => messages.some((m) => m.type === 'hello'), 'hello frame');
+      const created = await stack.fetch(stack.url('api', '/api/v1/bots'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'stack-ws-bot', project: 'wow_tbc' }),
+      });
+      expect(created.status).toBe(201);
+      const bot = (await created.json()) as { id: string };
+      await eventually(
+        5_000,
+        async () =>
+          messages.some((m) => m.type === 'bot.changed' && m.id === bot.id && m.op === 'insert'),
+        'bot.changed event over the WebSocket through Caddy',
+      );
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('routes s3.<domain> to the S3 API, which refuses anonymous access to the bucket', async () => {
+    const res = await stack.fetch(stack.url('s3', '/botmox-artifacts/'));
+    expect(res.status).toBe(403);
+    expect(await res.text()).toMatch(/<Error>|AccessDenied/);
+  });
+
+  it('gives an unknown host no app: the TLS handshake finds no certificate', async () => {
+    await expect(stack.fetch(stack.url('unknown', '/'))).rejects.toThrow();
+  });
+
+  it('never routes or publishes the MinIO console', async () => {
+    const entries = await ps();
+    const published = entries.flatMap((e) =>
+      (e.Publishers ?? []).filter((p) => p.PublishedPort > 0),
+    );
+    expect(published.map((p) => p.TargetPort).sort()).toEqual([443, 80]);
+    const consolePath = await stack.fetch(stack.url('s3', '/minio/'));
+    expect(consolePath.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
+  });
+});
+
+describe('hardening, by inspection', () => {
+  const rootExceptions = new Set(['caddy', 'db', 'minio']); // documented in compose.stack.yml
+
+  it('runs every container with no-new-privileges and all capabilities dropped; ours as non-root', async () => {
+    const entries = await ps();
+    expect(entries.length).toBeGreaterThanOrEqual(7);
+    for (const entry of entries) {
+      const [info] = JSON.parse(await docker(['inspect', entry.ID])) as {
+        Config: { User: string };
+        HostConfig: {
+          SecurityOpt: string[] | null;
+          CapDrop: string[] | null;
+          ReadonlyRootfs: boolean;
+        };
+      }[];
+      expect(info!.HostConfig.SecurityOpt ?? [], entry.Service).toContain('no-new-privileges:true');
+      expect(info!.HostConfig.CapDrop ?? [], entry.Service).toContain('ALL');
+      if (!rootExceptions.has(entry.Service)) {
+        expect(info!.Config.User, `${entry.Service} runs as non-root`).toMatch(/^[1-9]\d*(:\d+)?$/);
+        expect(info!.HostConfig.ReadonlyRootfs, `${entry.Service} read-only root`).toBe(true);
+      }
+    }
+  });
+
+  it('publishes no database or S3 port, and keeps the data network internal', async () => {
+    const entries = await ps();
+    for (const service of ['db', 'minio', 'backend']) {
+      const entry = entries.find((e) => e.Service === service);
+      expect(entry, service).toBeTruthy();
+      expect(
+        (entry!.Publishers ?? []).filter((p) => p.PublishedPort > 0),
+        service,
+      ).toEqual([]);
+    }
+    const [network] = JSON.parse(
+      await docker(['network', 'inspect', `${stack.projectName}_data`]),
+    ) as {
+      Internal: boolean;
+    }[];
+    expect(network!.Internal).toBe(true);
+  });
+
+  it('ships no secret or env file in any layer of our images', async () => {
+    for (const name of ['backend', 'frontend', 'ops'] as const) {
+      const target = stack.image(name);
+      const paths = await imageLayerPaths(target);
+      expect(paths.length, target).toBeGreaterThan(100);
+      expect(
+        paths.filter((p) => FORBIDDEN_PATH.test(p)),
+        target,
+      ).toEqual([]);
+      const config = await docker(['image', 'inspect', '-f', '{{json .Config.Env}}', target]);
+      expect(config).not.toMatch(/(PASSWORD|SECRET|TOKEN)[A-Z_]*=[^"]+/);
+      for (const value of Object.values(stack.secrets)) expect(config).not.toContain(value);
+    }
+  });
+});
+
+describe('one-shots', () => {
+  it('migrate and storage-init exited 0, and a second run of each is a no-op', async () => {
+    const entries = await ps();
+    for (const service of ['migrate', 'storage-init']) {
+      const entry = entries.find((e) => e.Service === service);
+      expect(entry?.State, service).toBe('exited');
+      expect(entry?.ExitCode, service).toBe(0);
+    }
+    const migrate = await stack.compose(['run', '--rm', '--no-deps', 'migrate']);
+    expect(migrate.code, migrate.output).toBe(0);
+    expect(migrate.output).toMatch(/applied 0, already applied [1-9]/);
+    const storageInit = await stack.compose(['run', '--rm', '--no-deps', 'storage-init']);
+    expect(storageInit.code, storageInit.output).toBe(0);
+    expect(storageInit.output).toMatch(/already|unchanged|no-op/i);
+  });
+});
+
+describe('readiness transitions', () => {
+  const ready = async () => {
+    const res = await stack.fetch(stack.url('api', '/api/v1/health/ready'));
+    return {
+      status: res.status,
+      body: (await res.json()) as { checks: Record<string, { ok: boolean }> },
+    };
+  };
+
+  it('is ready with everything up, 503 naming the database within 5 s of stopping it, and ready again within 10 s of starting it', async () => {
+    expect((await ready()).status).toBe(200);
+    const backendId = (await ps()).find((e) => e.Service === 'backend')!.ID;
+
+    const stop = await stack.compose(['stop', 'db']);
+    expect(stop.code, stop.output).toBe(0);
+    const stoppedAt = Date.now();
+    let last: Awaited<ReturnType<typeof ready>> | undefined;
+    await eventually(5_000, async () => (last = await ready()).status === 503, 'ready turns 503');
+    expect(Date.now() - stoppedAt).toBeLessThanOrEqual(5_500);
+    expect(last!.body.checks.database?.ok).toBe(false);
+    const state = await docker(['inspect', '-f', '{{.State.Running}}', backendId]);
+    expect(state.trim(), 'the backend process stays up').toBe('true');
+
+    const start = await stack.compose(['start', 'db']);
+    expect(start.code, start.output).toBe(0);
+    await eventually(10_000, async () => (await ready()).status === 200, 'ready turns 200 again');
+  });
+});
