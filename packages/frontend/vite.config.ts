@@ -4,5 +4,6 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   plugins: [react()],
   resolve: { conditions: ['@bot-mox/source'] },
-  build: { outDir: 'dist', sourcemap: true },
+  // The real budget is bench:frontend (initial <= 200 KB gz); vite's 500 KB raw warning is not it.
+  build: { outDir: 'dist', sourcemap: true, manifest: true, chunkSizeWarningLimit: 600 },
 });
