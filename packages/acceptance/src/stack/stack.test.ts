@@ -101,6 +101,25 @@ describe('routing through Caddy over TLS (internal CA trusted)', () => {
     expect(unknown.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });
 
+  it('answers CORS preflights for the app origin only', async () => {
+    const appOrigin = `https://app.localhost:${stack.httpsPort}`;
+    const preflight = await stack.fetch(stack.url('api', '/api/v1/bots'), {
+      method: 'OPTIONS',
+      headers: {
+        origin: appOrigin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(appOrigin);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+    const health = await stack.fetch(stack.url('api', '/api/v1/health/live'), {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(health.headers.get('access-control-allow-origin')).toBe(appOrigin);
+  });
+
   it('upgrades api.<domain>/api/v1/ws and pushes a live event for a change made through the API', async () => {
     const token = await stack.mintToken();
     const ws = stack.websocket(stack.url('api', '/api/v1/ws').replace('https:', 'wss:'), [
