@@ -48,6 +48,7 @@ create index bots_updated_idx on public.bots (updated_at, id);
 create index bots_name_idx on public.bots (name, id);
 create index bots_status_created_idx on public.bots (status, created_at, id);
 create index bots_project_created_idx on public.bots (project, created_at, id);
+create index bots_project_status_created_idx on public.bots (project, status, created_at, id);
 create index bots_tags_idx on public.bots using gin (tags);
 
 -- ---- resources -------------------------------------------------------------------------------

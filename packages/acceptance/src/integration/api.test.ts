@@ -472,6 +472,53 @@ describe('finance summary', () => {
     expect(byProject.by_currency.map((t) => t.currency).sort()).toEqual(['RUB', 'USD']);
   });
 
+  it('the monthly rollup (month-aligned filters) and the raw scan agree, also after updates and deletes', async () => {
+    const ops = await c.json<OperationPage>(
+      'GET',
+      '/finance/operations?limit=3&currency=USD',
+      undefined,
+      200,
+    );
+    await c.json(
+      'PATCH',
+      `/finance/operations/${ops.items[0]!.id}`,
+      { amount: '777.77', currency: 'EUR', occurred_at: '2023-12-31T23:59:59.999Z' },
+      200,
+    );
+    expect((await c.call('DELETE', `/finance/operations/${ops.items[1]!.id}`)).status).toBe(204);
+    const all: Operation[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: OperationPage = await c.json<OperationPage>(
+        'GET',
+        `/finance/operations?limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+        undefined,
+        200,
+      );
+      all.push(...page.items);
+      cursor = page.next_cursor;
+    } while (cursor);
+    // No filter: served by the rollup.
+    expect(await c.json('GET', '/finance/summary', undefined, 200)).toEqual(
+      summarizeOperations(all),
+    );
+    const range = 'from=2023-12-01T00:00:00Z&to=2024-03-01T00:00:00Z';
+    const rollup = await c.json('GET', `/finance/summary?${range}`, undefined, 200);
+    // One millisecond off the month boundary: served by scanning operations.
+    const scan = await c.json(
+      'GET',
+      `/finance/summary?from=2023-12-01T00:00:00Z&to=2024-03-01T00:00:00.001Z`,
+      undefined,
+      200,
+    );
+    expect(rollup).toEqual(scan);
+    const inRange = all.filter(
+      (o) =>
+        o.occurred_at >= '2023-12-01T00:00:00.000Z' && o.occurred_at < '2024-03-01T00:00:00.000Z',
+    );
+    expect(rollup).toEqual(summarizeOperations(inRange));
+  });
+
   it('400 for bad filters, 401 without a token', async () => {
     await expectProblem(await c.call('GET', '/finance/summary?currency=dollars'), 400);
     await expectProblem(

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import WebSocket from 'ws';
-import type { LiveEvent} from '@bot-mox/contracts';
+import type { LiveEvent } from '@bot-mox/contracts';
 import { WsMessage, type Bot } from '@bot-mox/contracts';
 import type { RunningServer } from '@bot-mox/backend';
 import { repoRoot } from '../harness/manifest.ts';

@@ -15,6 +15,7 @@ const PUBLIC_TABLES = [
   'artifacts',
   'bots',
   'calendar_events',
+  'finance_monthly_totals',
   'finance_operations',
   'license_bots',
   'licenses',

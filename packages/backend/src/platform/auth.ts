@@ -31,7 +31,29 @@ export class AuthError extends Error {
 
 export type TokenVerifier = (token: string) => Promise<AuthContext>;
 
+/**
+ * Remembers verified tokens until they expire (bounded), so that a client's repeated requests
+ * don't pay for signature verification each time. Failures are never cached.
+ */
+export function cachingVerifier(verify: TokenVerifier, maxEntries = 1000): TokenVerifier {
+  const cache = new Map<string, AuthContext>();
+  return async (token) => {
+    const hit = cache.get(token);
+    const now = Date.now() / 1000;
+    if (hit && typeof hit.claims.exp === 'number' && hit.claims.exp > now) return hit;
+    if (hit) cache.delete(token);
+    const ctx = await verify(token);
+    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+    cache.set(token, ctx);
+    return ctx;
+  };
+}
+
 export function createTokenVerifier(options: JwtOptions): TokenVerifier {
+  return cachingVerifier(createUncachedVerifier(options));
+}
+
+function createUncachedVerifier(options: JwtOptions): TokenVerifier {
   const secret = options.secret ? new TextEncoder().encode(options.secret) : undefined;
   const jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
   return async (token) => {

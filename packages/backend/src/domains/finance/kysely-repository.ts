@@ -43,6 +43,24 @@ const sorts: Record<string, SortColumn> = {
 
 type Filters = Omit<FinanceSummaryQuery, never>;
 
+const isMonthStart = (t: string): boolean => {
+  const d = new Date(t);
+  return (
+    d.getUTCDate() === 1 &&
+    d.getUTCHours() === 0 &&
+    d.getUTCMinutes() === 0 &&
+    d.getUTCSeconds() === 0 &&
+    d.getUTCMilliseconds() === 0
+  );
+};
+
+/** The rollup's grain: currency, UTC month, category, type. Bot and project filters are finer. */
+export function monthAligned(q: FinanceSummaryQuery): boolean {
+  return (
+    !q.bot_id && !q.project && (!q.from || isMonthStart(q.from)) && (!q.to || isMonthStart(q.to))
+  );
+}
+
 export class KyselyOperationsRepository implements OperationsRepository {
   readonly #db: Db;
   constructor(db: Db) {
@@ -81,31 +99,55 @@ export class KyselyOperationsRepository implements OperationsRepository {
   }
 
   async summary(q: FinanceSummaryQuery): Promise<FinanceSummary> {
-    // One pass over the filtered operations; grouping sets give the per-currency, per-month and
-    // per-category totals together. Sums are numeric and leave Postgres as text.
-    const filtered = this.#filtered(q).select([
-      'finance_operations.currency',
-      'finance_operations.category',
-      'finance_operations.type',
-      'finance_operations.amount',
-      sql<string>`to_char(finance_operations.occurred_at at time zone 'UTC', 'YYYY-MM')`.as(
-        'month',
-      ),
-    ]);
-    const result = await sql<
-      Omit<SummaryRow, 'operations'> & { operations: string; grouping: number }
-    >`
+    // One pass; grouping sets give the per-currency, per-month and per-category totals together.
+    // Sums are numeric and leave Postgres as text. The monthly rollup (kept by triggers) answers
+    // whenever the filters line up with its grain; otherwise the operations themselves are read.
+    const source = monthAligned(q) ? this.#rollupSource(q) : this.#operationsSource(q);
+    const result = await sql<Omit<SummaryRow, 'operations'> & { operations: string }>`
       select o.currency::text as currency,
              case when grouping(o.month) = 0 then o.month end as month,
              case when grouping(o.category) = 0 then o.category end as category,
              round(coalesce(sum(o.amount) filter (where o.type = 'income'), 0), 2)::text as income,
              round(coalesce(sum(o.amount) filter (where o.type = 'expense'), 0), 2)::text as expense,
              round(coalesce(sum(case when o.type = 'income' then o.amount else -o.amount end), 0), 2)::text as net,
-             count(*) as operations
-        from (${filtered}) o
+             sum(o.operations) as operations
+        from (${source}) o
        group by grouping sets ((o.currency), (o.currency, o.month), (o.currency, o.category))
     `.execute(this.#db);
     return shapeSummary(result.rows.map((r) => ({ ...r, operations: Number(r.operations) })));
+  }
+
+  #operationsSource(q: FinanceSummaryQuery) {
+    return this.#filtered(q).select([
+      'finance_operations.currency',
+      'finance_operations.category',
+      'finance_operations.type',
+      'finance_operations.amount',
+      sql<number>`1`.as('operations'),
+      sql<string>`to_char(finance_operations.occurred_at at time zone 'UTC', 'YYYY-MM')`.as(
+        'month',
+      ),
+    ]);
+  }
+
+  #rollupSource(q: FinanceSummaryQuery) {
+    let qb = this.#db
+      .selectFrom('finance_monthly_totals as r')
+      .select([
+        'r.currency',
+        'r.category',
+        'r.type',
+        sql<string>`r.amount_sum`.as('amount'),
+        'r.operations',
+        sql<string>`to_char(r.month, 'YYYY-MM')`.as('month'),
+      ])
+      .where('r.operations', '>', '0');
+    if (q.type) qb = qb.where('r.type', '=', q.type);
+    if (q.category) qb = qb.where('r.category', '=', q.category);
+    if (q.currency) qb = qb.where('r.currency', '=', q.currency);
+    if (q.from) qb = qb.where('r.month', '>=', new Date(q.from).toISOString().slice(0, 10));
+    if (q.to) qb = qb.where('r.month', '<', new Date(q.to).toISOString().slice(0, 10));
+    return qb;
   }
 
   async get(id: string): Promise<Operation | null> {

@@ -109,3 +109,22 @@ describe('shapeSummary', () => {
     expect(s.by_category[0]!.expense).toBe('12345678901234567.89');
   });
 });
+
+describe('monthAligned (when the rollup may answer)', () => {
+  it('accepts open ranges and UTC month starts only, and never bot or project filters', async () => {
+    const { monthAligned } = await import('./kysely-repository.ts');
+    expect(monthAligned({})).toBe(true);
+    expect(
+      monthAligned({
+        from: '2025-01-01T00:00:00Z',
+        to: '2025-03-01T00:00:00.000Z',
+        currency: 'USD',
+      }),
+    ).toBe(true);
+    expect(monthAligned({ from: '2025-01-01T03:00:00+03:00' })).toBe(true);
+    expect(monthAligned({ from: '2025-01-02T00:00:00Z' })).toBe(false);
+    expect(monthAligned({ to: '2025-01-01T00:00:00.001Z' })).toBe(false);
+    expect(monthAligned({ bot_id: 'x' })).toBe(false);
+    expect(monthAligned({ project: 'wow_tbc' })).toBe(false);
+  });
+});

@@ -81,6 +81,14 @@ export interface FinanceOperationsTable extends Common {
   legacy_bot_id: string | null;
   comment: string;
 }
+export interface FinanceMonthlyTotalsTable {
+  currency: string;
+  month: string;
+  category: string;
+  type: string;
+  amount_sum: string;
+  operations: string;
+}
 export interface SettingsTable {
   section: string;
   data: ColumnType<Record<string, unknown>, string, string>;
@@ -97,6 +105,7 @@ export interface Database {
   tasks: TasksTable;
   calendar_events: CalendarEventsTable;
   finance_operations: FinanceOperationsTable;
+  finance_monthly_totals: FinanceMonthlyTotalsTable;
   settings: SettingsTable;
 }
 
