@@ -1,0 +1,176 @@
+// pnpm bench:stack — the production stack from built images: time from `up` to all-healthy,
+// idle memory per service after 60 s, image sizes, and GET /api/v1/bots?limit=50 through Caddy
+// vs directly against the backend container, in the same run. Writes bench-results/stack.json.
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import { loadManifest, repoRoot } from '../harness/manifest.ts';
+import { startStack } from '../harness/stack.ts';
+
+const run = promisify(execFile);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
+const SEED_BOTS = 500;
+const TARGETS = { upToHealthySeconds: 60, idleTotalMiB: 600, caddyToDirectRps: 0.85 };
+
+const docker = async (...args: string[]) =>
+  (await run('docker', args, { maxBuffer: 1 << 26 })).stdout;
+
+function toMiB(text: string): number {
+  const m = /([\d.]+)\s*([KMG]i?B|B)/.exec(text);
+  if (!m) return NaN;
+  const factor =
+    { B: 1 / 2 ** 20, KiB: 1 / 1024, KB: 1 / 1024, MiB: 1, MB: 1, GiB: 1024, GB: 1024 }[m[2]!] ??
+    NaN;
+  return Math.round(Number(m[1]) * factor * 10) / 10;
+}
+
+async function load(opts: autocannon.Options) {
+  const result = await autocannon({ connections: 10, duration: LOAD_SECONDS, ...opts });
+  return {
+    rps: Math.round(result.requests.average),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function main() {
+  console.log('[bench:stack] starting the stack from built images');
+  const t0 = Date.now();
+  const stack = await startStack();
+  const upToHealthySeconds = (Date.now() - t0) / 1000;
+  console.log(`[bench:stack] all healthy after ${upToHealthySeconds.toFixed(1)} s`);
+  try {
+    const token = await stack.mintToken();
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    for (let i = 0; i < SEED_BOTS; i += 25) {
+      await Promise.all(
+        Array.from({ length: 25 }, (_, j) =>
+          stack
+            .fetch(stack.url('api', '/api/v1/bots'), {
+              method: 'POST',
+              headers: auth,
+              body: JSON.stringify({
+                name: `bench-${i + j}`,
+                project: i % 2 ? 'wow_tbc' : 'wow_classic',
+                status: 'running',
+              }),
+            })
+            .then((r) => r.arrayBuffer()),
+        ),
+      );
+    }
+    console.log(
+      `[bench:stack] seeded ${SEED_BOTS} bots; idling ${IDLE_SECONDS} s before docker stats`,
+    );
+    await sleep(IDLE_SECONDS * 1000);
+
+    const ids = (
+      await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${stack.projectName}`)
+    )
+      .trim()
+      .split('\n');
+    const memory: Record<string, number> = {};
+    for (const line of (
+      await docker('stats', '--no-stream', '--format', '{{.Name}}\t{{.MemUsage}}', ...ids)
+    )
+      .trim()
+      .split('\n')) {
+      const [name, usage] = line.split('\t');
+      const service = name!.replace(`${stack.projectName}-`, '').replace(/-\d+$/, '');
+      memory[service] = toMiB(usage!.split('/')[0]!);
+    }
+    const core = ['caddy', 'frontend', 'backend', 'db', 'minio'];
+    const idleTotalMiB = Math.round(core.reduce((sum, s) => sum + (memory[s] ?? 0), 0) * 10) / 10;
+
+    const manifest = loadManifest();
+    const images: Record<string, number> = {};
+    for (const ref of [
+      stack.image('backend'),
+      stack.image('frontend'),
+      stack.image('ops'),
+      manifest.CADDY_IMAGE!,
+      manifest.POSTGRES_IMAGE!,
+      manifest.S3_IMAGE!,
+    ]) {
+      images[ref] = Math.round(
+        Number((await docker('image', 'inspect', '-f', '{{.Size}}', ref)).trim()) / 1e6,
+      );
+    }
+
+    const backendId = (
+      await docker(
+        'ps',
+        '-q',
+        '--filter',
+        `label=com.docker.compose.project=${stack.projectName}`,
+        '--filter',
+        'label=com.docker.compose.service=backend',
+      )
+    ).trim();
+    const backendIp = (
+      await docker(
+        'inspect',
+        '-f',
+        `{{ (index .NetworkSettings.Networks "${stack.projectName}_app").IPAddress }}`,
+        backendId,
+      )
+    ).trim();
+    const listPath = '/api/v1/bots?limit=50&status=running';
+    console.log('[bench:stack] load: through Caddy, then direct');
+    const viaCaddy = await load({
+      url: `https://127.0.0.1:${stack.httpsPort}${listPath}`,
+      servername: 'api.localhost',
+      headers: { host: `api.localhost:${stack.httpsPort}`, authorization: `Bearer ${token}` },
+    });
+    const direct = await load({
+      url: `http://${backendIp}:8080${listPath}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const ratio = Math.round((viaCaddy.rps / direct.rps) * 100) / 100;
+
+    const result = {
+      at: new Date().toISOString(),
+      image_tag: stack.imageTag,
+      up_to_healthy_seconds: Math.round(upToHealthySeconds * 10) / 10,
+      idle_memory_mib: {
+        ...memory,
+        total_core: idleTotalMiB,
+        core_services: core,
+        after_seconds: IDLE_SECONDS,
+      },
+      image_sizes_mb: images,
+      bots_list: {
+        path: listPath,
+        load_seconds: LOAD_SECONDS,
+        connections: 10,
+        via_caddy: viaCaddy,
+        direct,
+        caddy_to_direct_rps: ratio,
+      },
+      targets: TARGETS,
+      met: {
+        up_to_healthy: upToHealthySeconds <= TARGETS.upToHealthySeconds,
+        idle_total: idleTotalMiB <= TARGETS.idleTotalMiB,
+        caddy_rps_ratio: ratio >= TARGETS.caddyToDirectRps,
+      },
+    };
+    const out = path.join(repoRoot, 'bench-results/stack.json');
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(JSON.stringify(result, null, 2));
+    console.log(`[bench:stack] wrote ${out}`);
+  } finally {
+    await stack.down();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench:stack: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
