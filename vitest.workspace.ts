@@ -3,7 +3,9 @@
 import { defineProject } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources (export condition "@bot-mox/source").
-const conditions = ['@bot-mox/source', 'module', 'node', 'development|production'];
+// No "module" condition: packages like @aws-sdk/* list it before "node" and point it at
+// bundler-only ESM (extensionless imports) that Node can't load.
+const conditions = ['@bot-mox/source', 'node', 'development|production'];
 const sourceCondition = { resolve: { conditions }, ssr: { resolve: { conditions } } };
 
 export const unitProjects = [

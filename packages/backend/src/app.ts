@@ -13,6 +13,9 @@ import { workspaceRoutes } from './domains/workspace/routes.ts';
 import { financeRoutes } from './domains/finance/routes.ts';
 import { settingsRoutes } from './domains/settings/routes.ts';
 import { SettingsService } from './domains/settings/service.ts';
+import { artifactsRoutes } from './domains/artifacts/routes.ts';
+import { ArtifactsService } from './domains/artifacts/service.ts';
+import type { ArtifactsRepository } from './domains/artifacts/repository.ts';
 import { createTokenVerifier, type TokenVerifier } from './platform/auth.ts';
 import { mount, type MountContext } from './platform/http/endpoint.ts';
 import { errorHandler, notFoundHandler } from './platform/http/problem.ts';
@@ -33,6 +36,8 @@ export interface AppDeps {
   verify?: TokenVerifier;
   /** Check each response against its contract (tests). */
   validateResponses?: boolean;
+  /** Installers; without it (S3 not configured) the artifact routes answer 503. */
+  artifacts?: ArtifactsService;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -120,6 +125,19 @@ export function createApp(config: Config, deps: AppDeps): Express {
   api.use(workspaceRoutes(ctx, deps.repositories.workspace));
   api.use(financeRoutes(ctx, deps.repositories.operations));
   api.use(settingsRoutes(ctx, new SettingsService(deps.repositories.settings)));
+  api.use(
+    artifactsRoutes(
+      ctx,
+      deps.artifacts ??
+        new ArtifactsService({
+          repo: undefined as unknown as ArtifactsRepository, // never reached: 503 first
+          storage: undefined,
+          config: config.artifacts,
+          presignTtlSeconds: config.s3.presignTtlSeconds,
+          log,
+        }),
+    ),
+  );
 
   app.use('/api/v1', api);
   app.use(notFoundHandler);

@@ -15,6 +15,55 @@ const optionalString = z
 const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(0).max(max).default(fallback);
 
+// Object storage (artifacts). Optional, but all-or-nothing: with none of S3_ENDPOINT,
+// S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY set, artifacts are off (their routes answer 503,
+// s3_ready is false); with any of them set, all three must be.
+const S3EnvShape = {
+  S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  S3_PUBLIC_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET_ARTIFACTS: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .default('botmox-artifacts'),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  S3_PRESIGN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .default(900),
+  /** Per S3 request (connect and response); an outage answers 503 within about this. */
+  S3_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  /** Largest installer accepted (bytes); S3 takes at most 5 GiB in one PUT. */
+  ARTIFACT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5 * 1024 ** 3)
+    .default(2 * 1024 ** 3),
+  /** A pending upload expires this long after its presigned PUT did. */
+  ARTIFACT_PENDING_GRACE_SECONDS: positiveInt(600, 7 * 24 * 3600),
+  /** How often the server sweeps expired pending uploads; 0 turns the sweep off. */
+  ARTIFACT_SWEEP_INTERVAL_SECONDS: positiveInt(60, 24 * 3600),
+};
+
+function checkS3(
+  env: { S3_ENDPOINT?: string; S3_ACCESS_KEY_ID?: string; S3_SECRET_ACCESS_KEY?: string },
+  ctx: z.RefinementCtx,
+): void {
+  const names = ['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+  if (!names.some((n) => env[n])) return;
+  for (const n of names) {
+    if (!env[n])
+      ctx.addIssue({ code: 'custom', path: [n], message: 'required when S3 is configured' });
+  }
+}
+
+const StorageEnvSchema = z.object(S3EnvShape).superRefine(checkS3);
+
 const EnvSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -37,14 +86,7 @@ const EnvSchema = z
     RTDB_AUTH: optionalString,
     WRITE_FREEZE: bool.default(false),
     WRITE_FREEZE_RETRY_AFTER_SECONDS: positiveInt(30, 3600),
-    S3_ENDPOINT: optionalString.pipe(z.url().optional()),
-    S3_PUBLIC_ENDPOINT: optionalString.pipe(z.url().optional()),
-    S3_REGION: z.string().default('us-east-1'),
-    S3_BUCKET_ARTIFACTS: z.string().default('botmox-artifacts'),
-    S3_ACCESS_KEY_ID: optionalString,
-    S3_SECRET_ACCESS_KEY: optionalString,
-    S3_FORCE_PATH_STYLE: bool.default(true),
-    S3_PRESIGN_TTL_SECONDS: positiveInt(900, 7 * 24 * 3600),
+    ...S3EnvShape,
     APP_VERSION: z.string().default('0.0.0-dev'),
     GIT_SHA: z.string().default('unknown'),
     IMAGE_TAG: z.string().default('dev'),
@@ -61,6 +103,7 @@ const EnvSchema = z
     MIGRATIONS_DIR: optionalString,
   })
   .superRefine((env, ctx) => {
+    checkS3(env, ctx);
     if (!env.SUPABASE_JWT_SECRET && !env.SUPABASE_JWKS_URL) {
       ctx.addIssue({
         code: 'custom',
@@ -99,16 +142,8 @@ export interface Config {
   rtdb: { url: string | undefined; auth: string | undefined };
   writeFreeze: boolean;
   writeFreezeRetryAfterSeconds: number;
-  s3: {
-    endpoint: string | undefined;
-    publicEndpoint: string | undefined;
-    region: string;
-    bucket: string;
-    accessKeyId: string | undefined;
-    secretAccessKey: string | undefined;
-    forcePathStyle: boolean;
-    presignTtlSeconds: number;
-  };
+  s3: S3Config;
+  artifacts: ArtifactsConfig;
   version: string;
   gitSha: string;
   imageTag: string;
@@ -118,6 +153,70 @@ export interface Config {
   wsHeartbeatMs: number;
   wsMaxBufferedBytes: number;
   migrationsDir: string | undefined;
+}
+
+export interface S3Config {
+  /** False when no S3_* credentials/endpoint are set: artifacts are off. */
+  configured: boolean;
+  endpoint: string | undefined;
+  /** Presigned URLs are signed for this host (falls back to endpoint). */
+  publicEndpoint: string | undefined;
+  region: string;
+  bucket: string;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  forcePathStyle: boolean;
+  presignTtlSeconds: number;
+  timeoutMs: number;
+}
+
+export interface ArtifactsConfig {
+  maxBytes: number;
+  pendingGraceSeconds: number;
+  sweepIntervalSeconds: number;
+}
+
+type S3Env = z.output<typeof StorageEnvSchema>;
+
+function s3Of(e: S3Env): S3Config {
+  return {
+    configured: Boolean(e.S3_ENDPOINT && e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY),
+    endpoint: e.S3_ENDPOINT,
+    publicEndpoint: e.S3_PUBLIC_ENDPOINT ?? e.S3_ENDPOINT,
+    region: e.S3_REGION,
+    bucket: e.S3_BUCKET_ARTIFACTS,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    presignTtlSeconds: e.S3_PRESIGN_TTL_SECONDS,
+    timeoutMs: e.S3_TIMEOUT_MS,
+  };
+}
+
+function artifactsOf(e: S3Env): ArtifactsConfig {
+  return {
+    maxBytes: e.ARTIFACT_MAX_BYTES,
+    pendingGraceSeconds: e.ARTIFACT_PENDING_GRACE_SECONDS,
+    sweepIntervalSeconds: e.ARTIFACT_SWEEP_INTERVAL_SECONDS,
+  };
+}
+
+function problemLines(error: z.ZodError): string[] {
+  const lines = error.issues.map((i) => {
+    const name = String(i.path[0] ?? 'environment');
+    return `${name}: ${i.code === 'invalid_type' && i.input === undefined ? 'required' : i.message}`;
+  });
+  return [...new Set(lines)];
+}
+
+/** Only the S3 and artifact settings (for `cli storage:init` and `cli artifacts:expire`). */
+export function parseStorageConfig(env: Record<string, string | undefined> = process.env): {
+  s3: S3Config;
+  artifacts: ArtifactsConfig;
+} {
+  const result = StorageEnvSchema.safeParse(env);
+  if (!result.success) throw new ConfigError(problemLines(result.error));
+  return { s3: s3Of(result.data), artifacts: artifactsOf(result.data) };
 }
 
 export class ConfigError extends Error {
@@ -132,13 +231,7 @@ export class ConfigError extends Error {
 /** Parses the environment; throws ConfigError with one `NAME: problem` line per problem. */
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = EnvSchema.safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => {
-      const name = String(i.path[0] ?? 'environment');
-      return `${name}: ${i.code === 'invalid_type' && i.input === undefined ? 'required' : i.message}`;
-    });
-    throw new ConfigError([...new Set(lines)]);
-  }
+  if (!result.success) throw new ConfigError(problemLines(result.error));
   const e = result.data;
   return {
     port: e.PORT,
@@ -155,16 +248,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     rtdb: { url: e.RTDB_URL, auth: e.RTDB_AUTH },
     writeFreeze: e.WRITE_FREEZE,
     writeFreezeRetryAfterSeconds: e.WRITE_FREEZE_RETRY_AFTER_SECONDS,
-    s3: {
-      endpoint: e.S3_ENDPOINT,
-      publicEndpoint: e.S3_PUBLIC_ENDPOINT,
-      region: e.S3_REGION,
-      bucket: e.S3_BUCKET_ARTIFACTS,
-      accessKeyId: e.S3_ACCESS_KEY_ID,
-      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
-      forcePathStyle: e.S3_FORCE_PATH_STYLE,
-      presignTtlSeconds: e.S3_PRESIGN_TTL_SECONDS,
-    },
+    s3: s3Of(e),
+    artifacts: artifactsOf(e),
     version: e.APP_VERSION,
     gitSha: e.GIT_SHA,
     imageTag: e.IMAGE_TAG,

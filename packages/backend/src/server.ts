@@ -16,6 +16,9 @@ import { EventListener } from './platform/events/listener.ts';
 import { WsHub } from './platform/events/ws.ts';
 import { databaseCheck, migrationsCheck, type ReadinessCheck } from './platform/health.ts';
 import { createLogger } from './platform/logger.ts';
+import { ArtifactsService } from './domains/artifacts/service.ts';
+import { KyselyArtifactsRepository } from './domains/artifacts/kysely-repository.ts';
+import { S3StorageProvider, storageCheck } from './platform/storage/s3.ts';
 
 export interface StartOptions {
   logger?: Logger;
@@ -31,6 +34,8 @@ export interface RunningServer {
   state: AppState;
   repositories: Repositories;
   database: DatabaseHandle | undefined;
+  /** Installers (undefined without a database); S3 may still be unconfigured. */
+  artifacts: ArtifactsService | undefined;
   logger: Logger;
   /** Drains and stops; resolves when everything is closed. Safe to call twice. */
   shutdown(reason?: string): Promise<void>;
@@ -62,6 +67,21 @@ export async function startServer(
   }
   readiness.push(...(options.readiness ?? []));
 
+  // Artifacts: optional S3 (all-or-nothing config); ready checks the bucket only when configured.
+  const storage = config.s3.configured ? new S3StorageProvider(config.s3) : undefined;
+  const bucketCheck = storage ? storageCheck(storage) : undefined;
+  if (bucketCheck) readiness.push(bucketCheck);
+  const artifacts = database
+    ? new ArtifactsService({
+        repo: new KyselyArtifactsRepository(database.db),
+        storage,
+        ...(bucketCheck ? { reachable: () => bucketCheck.check() } : {}),
+        config: config.artifacts,
+        presignTtlSeconds: config.s3.presignTtlSeconds,
+        log: logger,
+      })
+    : undefined;
+
   const app = createApp(config, {
     logger,
     repositories,
@@ -69,6 +89,7 @@ export async function startServer(
     state,
     verify,
     validateResponses: options.validateResponses ?? false,
+    ...(artifacts ? { artifacts } : {}),
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000; // longer than Caddy's idle pool timeout
@@ -86,6 +107,25 @@ export async function startServer(
   events?.subscribe((e) => hub.broadcast(e));
   await events?.start();
 
+  // Sweep of abandoned uploads. Replicas may both run it: each row is claimed by one UPDATE.
+  let sweeping = false;
+  const sweep =
+    artifacts && storage && config.artifacts.sweepIntervalSeconds > 0
+      ? setInterval(() => {
+          if (sweeping) return;
+          sweeping = true;
+          artifacts
+            .expirePending()
+            .catch((err: unknown) =>
+              logger.warn({ err: { message: (err as Error).message } }, 'artifact sweep failed'),
+            )
+            .finally(() => {
+              sweeping = false;
+            });
+        }, config.artifacts.sweepIntervalSeconds * 1000)
+      : undefined;
+  sweep?.unref();
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -102,6 +142,7 @@ export async function startServer(
     (stopping ??= (async () => {
       logger.info({ reason }, 'draining');
       state.draining = true;
+      clearInterval(sweep);
       hub.close(1001, 'server shutting down');
       await sleep(config.shutdownDelayMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -131,6 +172,7 @@ export async function startServer(
     state,
     repositories,
     database,
+    artifacts,
     logger,
     shutdown,
   };

@@ -49,6 +49,15 @@ import {
 } from './finance.ts';
 import { SettingsList, SettingsPut, SettingsSection, SettingsSectionParams } from './settings.ts';
 import { HealthResponse, ReadyResponse } from './health.ts';
+import {
+  Artifact,
+  ArtifactDownload,
+  ArtifactDownloadQuery,
+  ArtifactListQuery,
+  ArtifactPage,
+  ArtifactUploadCreate,
+  ArtifactUploadTicket,
+} from './artifacts.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -322,6 +331,68 @@ export const endpoints = {
     body: SettingsPut,
     response: SettingsSection,
     status: 200,
+    write: true,
+  },
+  listArtifactInstallers: {
+    method: 'get',
+    path: '/artifacts/installers',
+    operationId: 'listArtifactInstallers',
+    summary: 'List installers (filter by platform and status; cursor pagination)',
+    tag: 'artifacts',
+    auth: true,
+    query: ArtifactListQuery,
+    response: ArtifactPage,
+    status: 200,
+  },
+  createArtifactInstaller: {
+    method: 'post',
+    path: '/artifacts/installers',
+    operationId: 'createArtifactInstaller',
+    summary:
+      'Start an upload: a pending row and a presigned PUT pinned to the content type (and checksum where the server verifies one). 503 when object storage is not configured or unreachable',
+    tag: 'artifacts',
+    auth: true,
+    body: ArtifactUploadCreate,
+    response: ArtifactUploadTicket,
+    status: 201,
+    write: true,
+  },
+  completeArtifactInstaller: {
+    method: 'post',
+    path: '/artifacts/installers/:id/complete',
+    operationId: 'completeArtifactInstaller',
+    summary:
+      'Finish an upload: the object is checked (size, and checksum where reported); ready, or 409 with the object deleted and the row failed',
+    tag: 'artifacts',
+    auth: true,
+    params: IdParams,
+    response: Artifact,
+    status: 200,
+    write: true,
+  },
+  downloadArtifactInstaller: {
+    method: 'get',
+    path: '/artifacts/installers/:id/download',
+    operationId: 'downloadArtifactInstaller',
+    summary:
+      'A presigned GET whose response carries Content-Disposition with the original file name; JSON, or 302 to it with ?redirect=1',
+    tag: 'artifacts',
+    auth: true,
+    params: IdParams,
+    query: ArtifactDownloadQuery,
+    response: ArtifactDownload,
+    status: 200,
+  },
+  deleteArtifactInstaller: {
+    method: 'delete',
+    path: '/artifacts/installers/:id',
+    operationId: 'deleteArtifactInstaller',
+    summary: 'Delete an installer: its object and its row',
+    tag: 'artifacts',
+    auth: true,
+    params: IdParams,
+    response: null,
+    status: 204,
     write: true,
   },
 } as const satisfies Record<string, Endpoint>;

@@ -5,6 +5,7 @@ export * from './resources.ts';
 export * from './workspace.ts';
 export * from './finance.ts';
 export * from './settings.ts';
+export * from './artifacts.ts';
 export * from './events.ts';
 export * from './endpoints.ts';
 export * from './openapi.ts';

@@ -5,6 +5,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate, MigrationError } from '../platform/db/migrations.ts';
+import { ConfigError, parseStorageConfig } from '../config.ts';
+import { createDatabase } from '../platform/db/database.ts';
+import { createLogger } from '../platform/logger.ts';
+import { initStorage } from '../platform/storage/init.ts';
+import { createS3Client, S3StorageProvider } from '../platform/storage/s3.ts';
+import { ArtifactsService } from '../domains/artifacts/service.ts';
+import { KyselyArtifactsRepository } from '../domains/artifacts/kysely-repository.ts';
 
 class UsageError extends Error {}
 
@@ -29,7 +36,74 @@ function requireEnv(name: string): string {
   return value;
 }
 
+function storageConfig() {
+  const config = parseStorageConfig(process.env);
+  if (!config.s3.configured)
+    throw new UsageError(
+      'S3 is not configured: set S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY',
+    );
+  return config;
+}
+
+function noFlags(command: string, args: string[]): void {
+  if (args.length) throw new UsageError(`${command}: unknown flag ${args[0]}`);
+}
+
 const commands: Record<string, (args: string[]) => Promise<void>> = {
+  /**
+   * Creates S3_BUCKET_ARTIFACTS if missing and keeps it private; CORS for APP_ORIGIN (comma-
+   * separated origins); lifecycle rule aborting incomplete multipart uploads. Idempotent.
+   */
+  async 'storage:init'(args) {
+    noFlags('storage:init', args);
+    const { s3 } = storageConfig();
+    const origins = (process.env.APP_ORIGIN ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean);
+    for (const o of origins) {
+      if (!/^https?:\/\/[^/\s]+$/.test(o))
+        throw new UsageError(`APP_ORIGIN: ${o} is not an origin like https://app.example.com`);
+    }
+    const client = createS3Client(s3, s3.endpoint, { maxAttempts: 3 });
+    try {
+      const result = await initStorage({
+        client,
+        bucket: s3.bucket,
+        region: s3.region,
+        appOrigins: origins,
+        log: (line) => console.log(`storage:init: ${line}`),
+      });
+      console.log(
+        result.changed.length === 0
+          ? `storage:init: bucket ${s3.bucket} already initialised; nothing changed (no-op)`
+          : `storage:init: bucket ${s3.bucket}: ${result.changed.length} change(s), ${result.unchanged.length} unchanged`,
+      );
+    } finally {
+      client.destroy();
+    }
+  },
+  /** Marks pending uploads past their TTL plus ARTIFACT_PENDING_GRACE_SECONDS expired; removes their objects. */
+  async 'artifacts:expire'(args) {
+    noFlags('artifacts:expire', args);
+    const config = storageConfig();
+    const database = createDatabase(requireEnv('DATABASE_URL'), { max: 2 });
+    const storage = new S3StorageProvider(config.s3);
+    try {
+      const service = new ArtifactsService({
+        repo: new KyselyArtifactsRepository(database.db),
+        storage,
+        config: config.artifacts,
+        presignTtlSeconds: config.s3.presignTtlSeconds,
+        log: createLogger(process.env.LOG_LEVEL ?? 'warn'),
+      });
+      const n = await service.expirePending();
+      console.log(`artifacts:expire: expired ${n} pending upload(s)`);
+    } finally {
+      await database.close();
+    }
+  },
+
   async 'db:migrate'(args) {
     const unknown = args.filter((a) => a !== '--dry-run');
     if (unknown.length) throw new UsageError(`db:migrate: unknown flag ${unknown[0]}`);
@@ -59,6 +133,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    for (const line of err.problems) console.error(`config: ${line}`);
+    process.exit(2);
+  }
   const known = err instanceof UsageError || err instanceof MigrationError;
   const message = err instanceof Error ? err.message : String(err);
   console.error(known ? message : `error: ${message}`);

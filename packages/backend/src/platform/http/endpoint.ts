@@ -74,6 +74,8 @@ export function mount<E extends Endpoint>(
       req,
     };
     const result = await handler(input);
+    // The handler answered itself (e.g. a redirect).
+    if (res.headersSent) return;
     if (e.response === null) {
       res.status(204).end();
       return;
