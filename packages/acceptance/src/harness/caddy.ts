@@ -1,5 +1,10 @@
 // Caddy from the manifest, with a Caddyfile given as text.
-import { GenericContainer, type StartedNetwork, type StartedTestContainer, Wait } from 'testcontainers';
+import {
+  GenericContainer,
+  type StartedNetwork,
+  type StartedTestContainer,
+  Wait,
+} from 'testcontainers';
 import { requireImage } from './manifest.ts';
 
 export async function startCaddy(

@@ -61,7 +61,9 @@ export async function requireImage(key: ImageKey): Promise<string> {
     const how = process.env.IMAGES_OVERRIDE
       ? 'bash deploy/airgap/build-standins.sh'
       : `docker pull ${name}, or set IMAGES_OVERRIDE=deploy/images.airgap.env and run bash deploy/airgap/build-standins.sh`;
-    throw new MissingImageError(`image ${name} (${key}) is not on this machine; build it with: ${how}`);
+    throw new MissingImageError(
+      `image ${name} (${key}) is not on this machine; build it with: ${how}`,
+    );
   }
   return name;
 }

@@ -47,7 +47,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     container,
     url,
     adminUrl: `postgres://supabase_admin:${password}@${hostPart}`,
-    networkUrl: options.network ? `postgres://postgres:${password}@${alias}:5432/postgres` : undefined,
+    networkUrl: options.network
+      ? `postgres://postgres:${password}@${alias}:5432/postgres`
+      : undefined,
     password,
     stop: async () => {
       await container.stop();

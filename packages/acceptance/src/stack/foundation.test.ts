@@ -2,7 +2,13 @@
 // migrations, and Caddy reverse-proxies to a container on the same network.
 import { readdir } from 'node:fs/promises';
 import pg from 'pg';
-import { GenericContainer, Network, type StartedNetwork, type StartedTestContainer, Wait } from 'testcontainers';
+import {
+  GenericContainer,
+  Network,
+  type StartedNetwork,
+  type StartedTestContainer,
+  Wait,
+} from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCaddy } from '../harness/caddy.ts';
 import { imageName, MissingImageError, requireImage } from '../harness/manifest.ts';
@@ -70,8 +76,13 @@ describe('foundation: manifest images, migrations, Caddy in front of an upstream
                      where m.member = r.oid order by 1) as member_of
         from pg_roles r where r.rolname = current_user`);
       expect(rows[0]?.rolsuper).toBe(false);
-      expect(rows[0]?.member_of).toEqual(expect.arrayContaining(['anon', 'authenticated', 'service_role']));
-      const claims = JSON.stringify({ sub: '6f1d1d2e-9a4b-4c1e-8d7a-3c2b1a0f9e8d', role: 'authenticated' });
+      expect(rows[0]?.member_of).toEqual(
+        expect.arrayContaining(['anon', 'authenticated', 'service_role']),
+      );
+      const claims = JSON.stringify({
+        sub: '6f1d1d2e-9a4b-4c1e-8d7a-3c2b1a0f9e8d',
+        role: 'authenticated',
+      });
       await client.query(`select set_config('request.jwt.claims', $1, false)`, [claims]);
       const auth = await client.query<{ uid: string; role: string; jwt_role: string }>(
         `select auth.uid() as uid, auth.role() as role, auth.jwt() ->> 'role' as jwt_role`,
