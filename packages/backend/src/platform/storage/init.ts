@@ -4,6 +4,7 @@
 // nothing and says so. Steps a server doesn't implement are reported and skipped.
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   DeleteBucketPolicyCommand,
   GetBucketAclCommand,
   GetBucketCorsCommand,
@@ -14,6 +15,7 @@ import {
   PutBucketAclCommand,
   PutBucketCorsCommand,
   PutBucketLifecycleConfigurationCommand,
+  PutObjectCommand,
   PutPublicAccessBlockCommand,
   type CORSRule,
   type LifecycleRule,
@@ -42,6 +44,34 @@ const isNotImplemented = (err: unknown) =>
   NOT_IMPLEMENTED.has(errName(err)) || httpStatusOf(err) === 501;
 /** A "there is none" answer to a Get*: 404 with a NoSuch* code. */
 const isAbsent = (err: unknown) => httpStatusOf(err) === 404 || /^NoSuch/.test(errName(err));
+
+const PAB_FULL = {
+  BlockPublicAcls: true,
+  IgnorePublicAcls: true,
+  BlockPublicPolicy: true,
+  RestrictPublicBuckets: true,
+};
+const PAB_WITHOUT_BLOCK_ACLS = { ...PAB_FULL, BlockPublicAcls: false };
+const PROBE_KEY = '.bot-mox-storage-init-probe';
+
+/** Whether the credentials can still write (and delete) an object in the bucket. */
+async function canWrite(client: S3Client, bucket: string): Promise<boolean> {
+  try {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: PROBE_KEY,
+        Body: new Uint8Array(0),
+        ContentLength: 0,
+      }),
+    );
+  } catch (err) {
+    if (httpStatusOf(err) === 403) return false;
+    throw err;
+  }
+  await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: PROBE_KEY }));
+  return true;
+}
 
 export const LIFECYCLE_RULE_ID = 'bot-mox-abort-incomplete-multipart';
 export const ABORT_MULTIPART_AFTER_DAYS = 1;
@@ -140,12 +170,9 @@ export async function initStorage(o: StorageInitOptions): Promise<StorageInitRes
   }
 
   // 2. Public access block (before ACL/policy, so nothing can make it public meanwhile).
-  const wantPab = {
-    BlockPublicAcls: true,
-    IgnorePublicAcls: true,
-    BlockPublicPolicy: true,
-    RestrictPublicBuckets: true,
-  };
+  //    Ceph RGW 18.2 denies even the owner's plain PutObject once BlockPublicAcls is on; there
+  //    the block keeps BlockPublicAcls off and relies on IgnorePublicAcls (public ACLs have no
+  //    effect), and a write probe tells the two apart.
   try {
     let current: Record<string, boolean | undefined> | undefined;
     try {
@@ -154,16 +181,33 @@ export async function initStorage(o: StorageInitOptions): Promise<StorageInitRes
     } catch (err) {
       if (!isAbsent(err)) throw err;
     }
-    const same = current && Object.entries(wantPab).every(([k, v]) => current[k] === v);
-    if (same) unchanged('public access blocked');
-    else {
+    const matches = (want: Record<string, boolean>) =>
+      Boolean(current) && Object.entries(want).every(([k, v]) => Boolean(current?.[k]) === v);
+    if (matches(PAB_FULL) && (await canWrite(client, bucket))) {
+      unchanged('public access blocked');
+    } else if (matches(PAB_WITHOUT_BLOCK_ACLS)) {
+      unchanged('public access blocked (public ACLs ignored; BlockPublicAcls off for this server)');
+    } else {
       await client.send(
         new PutPublicAccessBlockCommand({
           Bucket: bucket,
-          PublicAccessBlockConfiguration: wantPab,
+          PublicAccessBlockConfiguration: PAB_FULL,
         }),
       );
-      changed('public access blocked');
+      if (await canWrite(client, bucket)) changed('public access blocked');
+      else {
+        await client.send(
+          new PutPublicAccessBlockCommand({
+            Bucket: bucket,
+            PublicAccessBlockConfiguration: PAB_WITHOUT_BLOCK_ACLS,
+          }),
+        );
+        if (!(await canWrite(client, bucket)))
+          throw new Error(`cannot write to bucket ${bucket} even without BlockPublicAcls`);
+        changed(
+          'public access blocked (public ACLs ignored; BlockPublicAcls off: this server denies the owner’s writes with it)',
+        );
+      }
     }
   } catch (err) {
     if (!isNotImplemented(err)) throw err;
