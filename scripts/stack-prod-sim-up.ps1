@@ -7,7 +7,7 @@ if ($Airgap) { $env:IMAGES_OVERRIDE = 'deploy/images.airgap.env' }
 Initialize-ProdSimEnv
 Write-Host "[prod-sim] starting the stack ($($env:IMAGE_TAG)); the Supabase API services (profile 'supabase') are not started offline"
 try {
-  Invoke-StackCompose @('up', '-d', '--wait', '--wait-timeout', '240')
+  Invoke-StackCompose @('up', '-d', '--pull', 'never', '--wait', '--wait-timeout', '240')
 } catch {
   Invoke-StackCompose @('ps', '-a')
   Invoke-StackCompose @('logs', '--no-color', '--tail', '40')

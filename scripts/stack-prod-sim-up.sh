@@ -28,7 +28,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 echo "[prod-sim] starting the stack ($IMAGE_TAG); the Supabase API services (profile 'supabase') are not started: their images can't be had offline"
-if ! stack_compose up -d --wait --wait-timeout 240; then
+if ! stack_compose up -d --pull never --wait --wait-timeout 240; then
   echo "[prod-sim] the stack did not become healthy; state and last logs:" >&2
   stack_compose ps -a >&2 || true
   for svc in $(stack_compose ps -a --format '{{.Service}} {{.State}} {{.Health}}' | awk '$2 != "running" || ($3 != "" && $3 != "healthy") {print $1}'); do

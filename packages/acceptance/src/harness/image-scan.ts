@@ -30,3 +30,10 @@ export async function imageLayerPaths(image: string): Promise<string[]> {
 /** Paths that must never ship in an image: env files, keys, registry credentials. */
 export const FORBIDDEN_PATH =
   /(^|\/)(\.env(\.[\w-]+)?|[\w.-]+\.pem|[\w.-]+\.key|id_rsa|id_ed25519|\.npmrc|\.netrc|\.git-credentials)$/;
+
+/** Public CA certificates (Debian's ca-certificates) are .pem files that belong there. */
+const PUBLIC_CA_PATH = /^(etc\/ssl\/certs|usr\/share\/ca-certificates|usr\/lib\/ssl)\//;
+
+export function forbiddenPaths(paths: string[]): string[] {
+  return paths.filter((p) => FORBIDDEN_PATH.test(p) && !PUBLIC_CA_PATH.test(p));
+}
