@@ -22,11 +22,11 @@ export const paths = {
   financeSummary: '/api/v1/finance/summary',
   settings: '/api/v1/settings',
   settingsSection: (section: string) => `/api/v1/settings/${encodeURIComponent(section)}`,
-  artifacts: '/api/v1/artifacts',
-  artifactUploads: '/api/v1/artifacts/uploads',
-  artifactComplete: (id: string) => `/api/v1/artifacts/${encodeURIComponent(id)}/complete`,
-  artifactDownload: (id: string) => `/api/v1/artifacts/${encodeURIComponent(id)}/download`,
-  artifact: (id: string) => `/api/v1/artifacts/${encodeURIComponent(id)}`,
+  /** GET lists installers; POST starts an upload (a pending row and a presigned PUT). */
+  artifacts: '/api/v1/artifacts/installers',
+  artifactComplete: (id: string) => `/api/v1/artifacts/installers/${encodeURIComponent(id)}/complete`,
+  artifactDownload: (id: string) => `/api/v1/artifacts/installers/${encodeURIComponent(id)}/download`,
+  artifact: (id: string) => `/api/v1/artifacts/installers/${encodeURIComponent(id)}`,
 } as const;
 
 /** Query-cache keys; a domain's prefix invalidates all its lists. */

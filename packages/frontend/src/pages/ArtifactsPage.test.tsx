@@ -1,7 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { Artifact, ArtifactUploadCreate, type ArtifactUploadTicket } from '../api/pending-contracts';
+import { Artifact, ArtifactUploadCreate, type ArtifactUploadTicket } from '@bot-mox/contracts';
 import type { UploadRequest } from '../api/upload';
 import { page, problem, validationProblem } from '../test/fixtures';
 import { renderApp } from '../test/render';
@@ -16,9 +16,12 @@ const artifact = (o: Partial<Artifact> = {}) =>
     object_key: 'artifacts/installers/windows/1.4.2/botmox-setup.exe',
     size_bytes: 5 * 1024 * 1024,
     content_type: 'application/vnd.microsoft.portable-executable',
-    status: 'uploaded',
+    sha256: null,
+    status: 'ready',
     created_at: '2026-11-02T09:00:00.000Z',
+    updated_at: '2026-11-02T09:01:00.000Z',
     uploaded_at: '2026-11-02T09:01:00.000Z',
+    upload_expires_at: '2026-11-02T09:15:00.000Z',
     ...o,
   });
 
@@ -45,7 +48,7 @@ describe('Artifacts page', () => {
   it('shows loading, then the installer list', async () => {
     const g = gate();
     server.use(
-      http.get(`${API}/api/v1/artifacts`, async () => {
+      http.get(`${API}/api/v1/artifacts/installers`, async () => {
         await g.wait;
         return HttpResponse.json(page([artifact()]));
       }),
@@ -55,13 +58,13 @@ describe('Artifacts page', () => {
     g.open();
     const table = await screen.findByRole('table', { name: 'Installers' });
     const cells = within(within(table).getAllByRole('row')[1]!).getAllByRole('cell');
-    expect(cells.slice(0, 5).map((c) => c.textContent)).toEqual(['Windows', '1.4.2', 'botmox-setup.exe', '5.0 MiB', 'Uploaded']);
+    expect(cells.slice(0, 5).map((c) => c.textContent)).toEqual(['Windows', '1.4.2', 'botmox-setup.exe', '5.0 MiB', 'Ready']);
   });
 
   it('shows empty and error states', async () => {
     let fail = false;
     server.use(
-      http.get(`${API}/api/v1/artifacts`, () => (fail ? HttpResponse.json(problem(500, 'Internal Server Error'), { status: 500 }) : HttpResponse.json(page([])))),
+      http.get(`${API}/api/v1/artifacts/installers`, () => (fail ? HttpResponse.json(problem(500, 'Internal Server Error'), { status: 500 }) : HttpResponse.json(page([])))),
     );
     const { unmount } = renderApp({ route: '/artifacts' });
     expect(await screen.findByText('No installers uploaded yet.')).toBeTruthy();
@@ -77,8 +80,8 @@ describe('Artifacts page', () => {
     const completed: string[] = [];
     const pending = artifact({ id: 'art_new', version: '2.0.0', file_name: 'agent.deb', size_bytes: 1000, content_type: 'application/vnd.debian.binary-package', status: 'pending', uploaded_at: null, platform: 'linux' });
     server.use(
-      http.get(`${API}/api/v1/artifacts`, () => HttpResponse.json(page(listed))),
-      http.post(`${API}/api/v1/artifacts/uploads`, async ({ request }) => {
+      http.get(`${API}/api/v1/artifacts/installers`, () => HttpResponse.json(page(listed))),
+      http.post(`${API}/api/v1/artifacts/installers`, async ({ request }) => {
         requests.push(await request.json());
         const ticket: ArtifactUploadTicket = {
           artifact: pending,
@@ -91,9 +94,9 @@ describe('Artifacts page', () => {
         };
         return HttpResponse.json(ticket, { status: 201 });
       }),
-      http.post(`${API}/api/v1/artifacts/art_new/complete`, () => {
+      http.post(`${API}/api/v1/artifacts/installers/art_new/complete`, () => {
         completed.push('art_new');
-        listed = [{ ...pending, status: 'uploaded', uploaded_at: '2026-11-02T09:30:00.000Z' }];
+        listed = [{ ...pending, status: 'ready', uploaded_at: '2026-11-02T09:30:00.000Z' }];
         return HttpResponse.json(listed[0]);
       }),
     );
@@ -137,8 +140,8 @@ describe('Artifacts page', () => {
   it('validates before asking for a presigned URL, and shows API field errors', async () => {
     const posts: unknown[] = [];
     server.use(
-      http.get(`${API}/api/v1/artifacts`, () => HttpResponse.json(page([]))),
-      http.post(`${API}/api/v1/artifacts/uploads`, async ({ request }) => {
+      http.get(`${API}/api/v1/artifacts/installers`, () => HttpResponse.json(page([]))),
+      http.post(`${API}/api/v1/artifacts/installers`, async ({ request }) => {
         posts.push(await request.json());
         return HttpResponse.json(validationProblem([{ field: 'body.version', message: 'version 1.0.0 already exists' }]), { status: 400 });
       }),
@@ -151,7 +154,7 @@ describe('Artifacts page', () => {
     await user.upload(screen.getByLabelText('File'), new File(['x'], 'setup.exe'));
     await user.type(screen.getByLabelText('Version'), 'bad version!');
     await user.click(screen.getByRole('button', { name: 'Upload' }));
-    expect(screen.getByText('must be a version like 1.4.2')).toBeTruthy();
+    expect(screen.getByText(/^must be a version like 1\.4\.2/)).toBeTruthy();
     expect(posts).toHaveLength(0);
 
     await user.clear(screen.getByLabelText('Version'));
@@ -164,9 +167,9 @@ describe('Artifacts page', () => {
 
   it('downloads through a presigned GET URL', async () => {
     server.use(
-      http.get(`${API}/api/v1/artifacts`, () => HttpResponse.json(page([artifact()]))),
-      http.get(`${API}/api/v1/artifacts/art_1/download`, () =>
-        HttpResponse.json({ url: 'https://s3.example.test/botmox-artifacts/x?X-Amz-Signature=def', expires_at: '2026-11-02T10:00:00.000Z' }),
+      http.get(`${API}/api/v1/artifacts/installers`, () => HttpResponse.json(page([artifact()]))),
+      http.get(`${API}/api/v1/artifacts/installers/art_1/download`, () =>
+        HttpResponse.json({ url: 'https://s3.example.test/botmox-artifacts/x?X-Amz-Signature=def', method: 'GET', expires_at: '2026-11-02T10:00:00.000Z', file_name: 'botmox-setup.exe' }),
       ),
     );
     const clicked: { href: string; download: string }[] = [];

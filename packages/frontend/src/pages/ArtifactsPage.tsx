@@ -4,14 +4,7 @@ import { z } from 'zod';
 import { ApiError, describeError, type FieldErrors } from '../api/errors';
 import { usePagedList } from '../api/hooks';
 import { keys, paths } from '../api/paths';
-import {
-  Artifact,
-  ArtifactDownload,
-  ArtifactPage,
-  ArtifactPlatform,
-  ArtifactUploadCreate,
-  ArtifactUploadTicket,
-} from '../api/pending-contracts';
+import { Artifact, ArtifactDownload, ArtifactPage, ArtifactPlatform, ArtifactUploadCreate, ArtifactUploadTicket } from '@bot-mox/contracts';
 import { useServices } from '../app/services';
 import { ConfirmDelete } from '../components/ConfirmDelete';
 import { Field } from '../components/Field';
@@ -71,7 +64,7 @@ function UploadForm() {
     let ticket: z.infer<typeof ArtifactUploadTicket>;
     try {
       setPhase({ step: 'requesting' });
-      ticket = await api.post(paths.artifactUploads, ArtifactUploadTicket, request.data);
+      ticket = await api.post(paths.artifacts, ArtifactUploadTicket, request.data);
     } catch (error) {
       setPhase({ step: 'idle' });
       if (error instanceof ApiError && Object.keys(error.fieldErrors).length) setErrors(error.fieldErrors);
@@ -230,14 +223,14 @@ export default function ArtifactsPage() {
                   </td>
                   <td className="num">{formatBytes(a.size_bytes)}</td>
                   <td>
-                    <span className={`badge badge-${a.status === 'uploaded' ? 'ok' : 'idle'}`}>{humanize(a.status)}</span>
+                    <span className={`badge badge-${a.status === 'ready' ? 'ok' : a.status === 'pending' ? 'idle' : 'error'}`}>{humanize(a.status)}</span>
                   </td>
                   <td>{formatDateTime(a.uploaded_at)}</td>
                   <td className="actions">
                     <button
                       type="button"
                       className="btn btn-small"
-                      disabled={a.status !== 'uploaded' || (download.isPending && download.variables.id === a.id)}
+                      disabled={a.status !== 'ready' || (download.isPending && download.variables.id === a.id)}
                       aria-label={`Download ${a.file_name}`}
                       onClick={() => {
                         setDownloadError(null);
