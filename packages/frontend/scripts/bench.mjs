@@ -17,7 +17,10 @@ const TARGET_INITIAL = 200 * KB;
 const TARGET_LAZY = 150 * KB;
 
 if (!process.argv.includes('--no-build')) {
-  execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: pkgDir, stdio: 'inherit' });
+  execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], {
+    cwd: pkgDir,
+    stdio: 'inherit',
+  });
 }
 
 const manifest = JSON.parse(readFileSync(join(dist, '.vite/manifest.json'), 'utf8'));
@@ -37,7 +40,11 @@ const visit = (key) => {
 };
 visit(entries[0][0]);
 
-const describe = (key) => ({ chunk: manifest[key].name ?? key, file: manifest[key].file, ...sizeOf(manifest[key].file) });
+const describe = (key) => ({
+  chunk: manifest[key].name ?? key,
+  file: manifest[key].file,
+  ...sizeOf(manifest[key].file),
+});
 const initialChunks = [...initial].map(describe);
 const initialGzip = initialChunks.reduce((n, c) => n + c.gzip, 0);
 const lazyChunks = Object.keys(manifest)
@@ -56,7 +63,10 @@ const routes = Object.keys(manifest)
       for (const dep of manifest[k].imports ?? []) walk(dep);
     };
     walk(key);
-    return { route_chunk: manifest[key].name ?? key, gzip_on_top_of_initial: [...seen].reduce((n, k) => n + sizeOf(manifest[k].file).gzip, 0) };
+    return {
+      route_chunk: manifest[key].name ?? key,
+      gzip_on_top_of_initial: [...seen].reduce((n, k) => n + sizeOf(manifest[k].file).gzip, 0),
+    };
   })
   .sort((a, b) => b.gzip_on_top_of_initial - a.gzip_on_top_of_initial);
 
@@ -66,18 +76,29 @@ const report = {
   unit: 'bytes',
   gzip: 'zlib level 9',
   targets: { initial_js_gzip_max: TARGET_INITIAL, lazy_chunk_gzip_max: TARGET_LAZY },
-  initial_js: { gzip: initialGzip, bytes: initialChunks.reduce((n, c) => n + c.bytes, 0), chunks: initialChunks },
+  initial_js: {
+    gzip: initialGzip,
+    bytes: initialChunks.reduce((n, c) => n + c.bytes, 0),
+    chunks: initialChunks,
+  },
   lazy_chunks: lazyChunks,
   largest_lazy_chunk_gzip: largestLazy,
   routes,
   pass: { initial: initialGzip <= TARGET_INITIAL, lazy: largestLazy <= TARGET_LAZY },
 };
 mkdirSync(join(repoRoot, 'bench-results'), { recursive: true });
-writeFileSync(join(repoRoot, 'bench-results/frontend.json'), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(
+  join(repoRoot, 'bench-results/frontend.json'),
+  `${JSON.stringify(report, null, 2)}\n`,
+);
 
 const kb = (n) => `${(n / KB).toFixed(1)} KB`;
-console.log(`initial JS: ${kb(initialGzip)} gz (target ${kb(TARGET_INITIAL)}) ${report.pass.initial ? 'OK' : 'OVER'}`);
-console.log(`largest lazy chunk: ${kb(largestLazy)} gz ${lazyChunks[0] ? `(${lazyChunks[0].chunk})` : ''} (target ${kb(TARGET_LAZY)}) ${report.pass.lazy ? 'OK' : 'OVER'}`);
+console.log(
+  `initial JS: ${kb(initialGzip)} gz (target ${kb(TARGET_INITIAL)}) ${report.pass.initial ? 'OK' : 'OVER'}`,
+);
+console.log(
+  `largest lazy chunk: ${kb(largestLazy)} gz ${lazyChunks[0] ? `(${lazyChunks[0].chunk})` : ''} (target ${kb(TARGET_LAZY)}) ${report.pass.lazy ? 'OK' : 'OVER'}`,
+);
 for (const c of lazyChunks) console.log(`  lazy ${c.chunk.padEnd(20)} ${kb(c.gzip).padStart(9)}`);
 console.log('wrote bench-results/frontend.json');
 if (!report.pass.initial || !report.pass.lazy) process.exit(1);

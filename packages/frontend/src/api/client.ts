@@ -1,7 +1,16 @@
 import type { z } from 'zod';
-import { ApiError, ContractError, NetworkError, fieldErrorsOf, type ProblemDetails } from './errors';
+import {
+  ApiError,
+  ContractError,
+  NetworkError,
+  fieldErrorsOf,
+  type ProblemDetails,
+} from './errors';
 
-export type Query = Record<string, string | number | boolean | undefined | null | readonly string[]>;
+export type Query = Record<
+  string,
+  string | number | boolean | undefined | null | readonly string[]
+>;
 
 export interface RequestOptions<S extends z.ZodType> {
   /** The contract schema the response body must satisfy. */
@@ -52,7 +61,9 @@ export class ApiClient {
     { schema, query, body, signal, acceptStatuses = [] }: RequestOptions<S>,
   ): Promise<z.infer<S>> {
     const token = await this.options.getToken();
-    const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+    const headers: Record<string, string> = {
+      accept: 'application/json, application/problem+json',
+    };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const fetchImpl = this.options.fetchImpl ?? fetch;

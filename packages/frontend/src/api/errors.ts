@@ -43,7 +43,9 @@ export class ContractError extends Error {
   readonly path: string;
   readonly issues: string[];
   constructor(path: string, issues: string[]) {
-    super(`The response from ${path} does not match the API contract: ${issues.slice(0, 3).join('; ')}`);
+    super(
+      `The response from ${path} does not match the API contract: ${issues.slice(0, 3).join('; ')}`,
+    );
     this.path = path;
     this.issues = issues;
   }

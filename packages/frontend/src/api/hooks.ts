@@ -1,5 +1,11 @@
 import type { PageOf } from '@bot-mox/contracts';
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import {
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryKey,
+} from '@tanstack/react-query';
 import { z } from 'zod';
 import { useApi } from '../app/services';
 import type { ApiClient, Query } from './client';
@@ -24,11 +30,18 @@ export async function fetchAllPages<T>(
 }
 
 /** A cursor-paginated list: first page now, "Load more" for the rest. */
-export function usePagedList<T>(key: QueryKey, path: string, schema: z.ZodType<PageOf<T>>, query: Query = {}, limit = 50) {
+export function usePagedList<T>(
+  key: QueryKey,
+  path: string,
+  schema: z.ZodType<PageOf<T>>,
+  query: Query = {},
+  limit = 50,
+) {
   const api = useApi();
   const result = useInfiniteQuery({
     queryKey: [...key, 'list', query],
-    queryFn: ({ pageParam, signal }) => api.get(path, schema, { ...query, limit, cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) =>
+      api.get(path, schema, { ...query, limit, cursor: pageParam }, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
@@ -36,7 +49,12 @@ export function usePagedList<T>(key: QueryKey, path: string, schema: z.ZodType<P
   return { ...result, items };
 }
 
-export function useAllPages<T>(key: QueryKey, path: string, schema: z.ZodType<PageOf<T>>, query: Query = {}) {
+export function useAllPages<T>(
+  key: QueryKey,
+  path: string,
+  schema: z.ZodType<PageOf<T>>,
+  query: Query = {},
+) {
   const api = useApi();
   return useQuery({
     queryKey: [...key, 'all', query],
@@ -57,14 +75,17 @@ export function useCollectionMutations<Item>(
   const api = useApi();
   const queryClient = useQueryClient();
   const onSuccess = async () => {
-    await Promise.all([key, ...invalidateAlso].map((k) => queryClient.invalidateQueries({ queryKey: k })));
+    await Promise.all(
+      [key, ...invalidateAlso].map((k) => queryClient.invalidateQueries({ queryKey: k })),
+    );
   };
   const create = useMutation({
     mutationFn: (body: unknown) => api.post(listPath, itemSchema, body),
     onSuccess,
   });
   const update = useMutation({
-    mutationFn: ({ id, body }: { id: string; body: unknown }) => api.patch(itemPath(id), itemSchema, body),
+    mutationFn: ({ id, body }: { id: string; body: unknown }) =>
+      api.patch(itemPath(id), itemSchema, body),
     onSuccess,
   });
   const remove = useMutation({

@@ -4,8 +4,12 @@ import { backoffDelay, LiveSocket, type LiveStatus } from './live';
 
 describe('backoffDelay', () => {
   it('doubles per attempt, jitters within the upper half, and caps', () => {
-    expect([1, 2, 3, 4].map((a) => backoffDelay(a, 1000, 30_000, () => 0))).toEqual([500, 1000, 2000, 4000]);
-    expect([1, 2, 3, 4].map((a) => backoffDelay(a, 1000, 30_000, () => 1))).toEqual([1000, 2000, 4000, 8000]);
+    expect([1, 2, 3, 4].map((a) => backoffDelay(a, 1000, 30_000, () => 0))).toEqual([
+      500, 1000, 2000, 4000,
+    ]);
+    expect([1, 2, 3, 4].map((a) => backoffDelay(a, 1000, 30_000, () => 1))).toEqual([
+      1000, 2000, 4000, 8000,
+    ]);
     expect(backoffDelay(20, 1000, 30_000, () => 1)).toBe(30_000);
   });
 });

@@ -4,7 +4,8 @@
  * jitter, reconnects at once when the browser comes back online, and reports its status so
  * the shell can show when the app is offline.
  */
-export type LiveStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'unauthorized' | 'closed';
+export type LiveStatus =
+  'idle' | 'connecting' | 'open' | 'reconnecting' | 'unauthorized' | 'closed';
 
 export interface LiveSocketOptions {
   url: string;
@@ -22,7 +23,12 @@ export interface LiveSocketOptions {
 /** Close codes the backend uses to refuse a token (4401 by convention, 1008 policy violation). */
 const UNAUTHORIZED_CODES = new Set([4401, 4403, 1008]);
 
-export function backoffDelay(attempt: number, base: number, max: number, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  base: number,
+  max: number,
+  random: () => number,
+): number {
   const exp = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
   // Full jitter on the upper half so that many tabs do not reconnect in lockstep.
   return Math.round(exp / 2 + (random() * exp) / 2);
@@ -142,7 +148,12 @@ export class LiveSocket {
 
   private scheduleRetry() {
     this.attempt += 1;
-    const delay = backoffDelay(this.attempt, this.options.baseDelayMs, this.options.maxDelayMs, this.options.random);
+    const delay = backoffDelay(
+      this.attempt,
+      this.options.baseDelayMs,
+      this.options.maxDelayMs,
+      this.options.random,
+    );
     this.setStatus('reconnecting', delay);
     this.timer = setTimeout(() => {
       this.timer = null;

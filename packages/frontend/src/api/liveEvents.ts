@@ -10,13 +10,25 @@ function withStatus(bot: Bot, id: string, status: BotStatus, at: string): Bot {
 }
 
 /** Applies a status change to every cached shape of bot lists (plain list, page, pages). */
-export function patchBotsCache(data: BotsCache, id: string, status: BotStatus, at: string): BotsCache {
+export function patchBotsCache(
+  data: BotsCache,
+  id: string,
+  status: BotStatus,
+  at: string,
+): BotsCache {
   if (!data) return data;
   if (Array.isArray(data)) return data.map((b) => withStatus(b, id, status, at));
   if ('pages' in data) {
-    return { ...data, pages: data.pages.map((p) => ({ ...p, items: p.items.map((b) => withStatus(b, id, status, at)) })) };
+    return {
+      ...data,
+      pages: data.pages.map((p) => ({
+        ...p,
+        items: p.items.map((b) => withStatus(b, id, status, at)),
+      })),
+    };
   }
-  if ('items' in data) return { ...data, items: data.items.map((b) => withStatus(b, id, status, at)) };
+  if ('items' in data)
+    return { ...data, items: data.items.map((b) => withStatus(b, id, status, at)) };
   return data;
 }
 
@@ -25,7 +37,9 @@ function apply(queryClient: QueryClient, event: LiveEvent) {
     case 'bot.changed':
       if (event.op === 'update' && event.status) {
         const { id, status, at } = event;
-        queryClient.setQueriesData<BotsCache>({ queryKey: keys.bots }, (data) => patchBotsCache(data, id, status, at));
+        queryClient.setQueriesData<BotsCache>({ queryKey: keys.bots }, (data) =>
+          patchBotsCache(data, id, status, at),
+        );
         // Other fields may have changed too: mark stale without refetching under the user's eyes.
         void queryClient.invalidateQueries({ queryKey: keys.bots, refetchType: 'none' });
       } else {

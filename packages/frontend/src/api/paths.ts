@@ -24,8 +24,10 @@ export const paths = {
   settingsSection: (section: string) => `/api/v1/settings/${encodeURIComponent(section)}`,
   /** GET lists installers; POST starts an upload (a pending row and a presigned PUT). */
   artifacts: '/api/v1/artifacts/installers',
-  artifactComplete: (id: string) => `/api/v1/artifacts/installers/${encodeURIComponent(id)}/complete`,
-  artifactDownload: (id: string) => `/api/v1/artifacts/installers/${encodeURIComponent(id)}/download`,
+  artifactComplete: (id: string) =>
+    `/api/v1/artifacts/installers/${encodeURIComponent(id)}/complete`,
+  artifactDownload: (id: string) =>
+    `/api/v1/artifacts/installers/${encodeURIComponent(id)}/download`,
   artifact: (id: string) => `/api/v1/artifacts/installers/${encodeURIComponent(id)}`,
 } as const;
 

@@ -44,9 +44,22 @@ describe('xhrUpload', () => {
   it('PUTs the file with the presigned headers and reports progress to the end', async () => {
     const file = new Blob([new Uint8Array(400)]);
     const seen: UploadProgress[] = [];
-    const done = xhrUpload({ url: 'https://s3.test/put?sig=1', file, headers: { 'content-type': 'application/zip' }, onProgress: (p) => seen.push(p) }, Xhr);
+    const done = xhrUpload(
+      {
+        url: 'https://s3.test/put?sig=1',
+        file,
+        headers: { 'content-type': 'application/zip' },
+        onProgress: (p) => seen.push(p),
+      },
+      Xhr,
+    );
     const xhr = ScriptedXhr.last;
-    expect([xhr.method, xhr.url, xhr.headers, xhr.body]).toEqual(['PUT', 'https://s3.test/put?sig=1', { 'content-type': 'application/zip' }, file]);
+    expect([xhr.method, xhr.url, xhr.headers, xhr.body]).toEqual([
+      'PUT',
+      'https://s3.test/put?sig=1',
+      { 'content-type': 'application/zip' },
+      file,
+    ]);
     xhr.progress(100, 400);
     xhr.progress(300, 400);
     xhr.respond(200);
@@ -61,12 +74,17 @@ describe('xhrUpload', () => {
   it('rejects with the status when S3 refuses the signature', async () => {
     const done = xhrUpload({ url: 'https://s3.test/put', file: new Blob(['x']) }, Xhr);
     ScriptedXhr.last.respond(403);
-    await expect(done).rejects.toEqual(new UploadError(403, 'The storage server refused the upload (HTTP 403)'));
+    await expect(done).rejects.toEqual(
+      new UploadError(403, 'The storage server refused the upload (HTTP 403)'),
+    );
   });
 
   it('aborts when the signal fires', async () => {
     const controller = new AbortController();
-    const done = xhrUpload({ url: 'https://s3.test/put', file: new Blob(['x']), signal: controller.signal }, Xhr);
+    const done = xhrUpload(
+      { url: 'https://s3.test/put', file: new Blob(['x']), signal: controller.signal },
+      Xhr,
+    );
     controller.abort();
     await expect(done).rejects.toMatchObject({ name: 'AbortError' });
   });

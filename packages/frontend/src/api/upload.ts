@@ -36,17 +36,23 @@ export function xhrUpload(
     xhr.open('PUT', url);
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (event) => {
-      onProgress?.({ loaded: event.loaded, total: event.lengthComputable ? event.total : file.size });
+      onProgress?.({
+        loaded: event.loaded,
+        total: event.lengthComputable ? event.total : file.size,
+      });
     };
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress?.({ loaded: file.size, total: file.size });
         resolve();
       } else {
-        reject(new UploadError(xhr.status, `The storage server refused the upload (HTTP ${xhr.status})`));
+        reject(
+          new UploadError(xhr.status, `The storage server refused the upload (HTTP ${xhr.status})`),
+        );
       }
     };
-    xhr.onerror = () => reject(new UploadError(0, 'The upload failed: the storage server could not be reached'));
+    xhr.onerror = () =>
+      reject(new UploadError(0, 'The upload failed: the storage server could not be reached'));
     xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));
     signal?.addEventListener('abort', () => xhr.abort(), { once: true });
     xhr.send(file);

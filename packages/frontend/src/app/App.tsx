@@ -41,7 +41,14 @@ function ServicesFromAuth({
       },
       fetchImpl: fetchImpl ? (...args) => fetchImpl(...args) : undefined,
     });
-    return { config, api, getToken, wsUrl: wsUrlFor(config), WebSocketImpl, upload: upload ?? ((r) => xhrUpload(r)) };
+    return {
+      config,
+      api,
+      getToken,
+      wsUrl: wsUrlFor(config),
+      WebSocketImpl,
+      upload: upload ?? ((r) => xhrUpload(r)),
+    };
   }, [auth, config, WebSocketImpl, upload, fetchImpl, queryClient]);
 
   return <ServicesProvider services={services}>{children}</ServicesProvider>;

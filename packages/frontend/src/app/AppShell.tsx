@@ -28,7 +28,9 @@ export function ConnectionIndicator() {
     label = 'Live';
     tone = 'ok';
   } else if (live.status === 'reconnecting') {
-    label = live.retryInMs ? `Offline: reconnecting in ${Math.ceil(live.retryInMs / 1000)} s` : 'Offline: reconnecting';
+    label = live.retryInMs
+      ? `Offline: reconnecting in ${Math.ceil(live.retryInMs / 1000)} s`
+      : 'Offline: reconnecting';
     tone = 'bad';
   } else if (live.status === 'unauthorized') {
     label = 'Live updates refused';
@@ -38,7 +40,12 @@ export function ConnectionIndicator() {
     tone = 'warn';
   }
   return (
-    <span className={`connection connection-${tone}`} role="status" aria-live="polite" title="Live updates over WebSocket">
+    <span
+      className={`connection connection-${tone}`}
+      role="status"
+      aria-live="polite"
+      title="Live updates over WebSocket"
+    >
       <span className="dot" aria-hidden="true" />
       {label}
     </span>
@@ -82,7 +89,8 @@ export function AppShell() {
       </header>
       {offline && (
         <div className="offline-banner" role="alert">
-          You are offline. Data shown may be out of date; changes will not be live until the connection is back.
+          You are offline. Data shown may be out of date; changes will not be live until the
+          connection is back.
         </div>
       )}
       <div className="layout">

@@ -1,5 +1,13 @@
 import type { GoTrueClient, Session } from '@supabase/auth-js';
-import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  use,
+  useCallback,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react';
 
 export interface AuthState {
   /** undefined while the stored session is being read. */
@@ -21,7 +29,10 @@ export function useAuth(): AuthState {
 }
 
 /** The subset of supabase-js auth the app uses; tests pass a small fake. */
-export type AuthClient = Pick<GoTrueClient, 'getSession' | 'onAuthStateChange' | 'signInWithPassword' | 'signOut'>;
+export type AuthClient = Pick<
+  GoTrueClient,
+  'getSession' | 'onAuthStateChange' | 'signInWithPassword' | 'signOut'
+>;
 
 export function AuthProvider({ auth, children }: { auth: AuthClient; children: ReactNode }) {
   const [session, setSession] = useState<Session | null | undefined>(undefined);

@@ -24,7 +24,9 @@ export function LoginPage() {
       const message = await signInWithPassword(email.trim(), password);
       if (message) setError(message);
     } catch (cause) {
-      setError(`Could not reach the sign-in service: ${cause instanceof Error ? cause.message : String(cause)}`);
+      setError(
+        `Could not reach the sign-in service: ${cause instanceof Error ? cause.message : String(cause)}`,
+      );
     } finally {
       setBusy(false);
     }
@@ -32,7 +34,12 @@ export function LoginPage() {
 
   return (
     <div className="login-page">
-      <form className="login-card" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="login-title">
+      <form
+        className="login-card"
+        onSubmit={(e) => void onSubmit(e)}
+        noValidate
+        aria-labelledby="login-title"
+      >
         <h1 id="login-title">bot-mox</h1>
         <p className="muted">Sign in to the bot farm console.</p>
         {notice && (
@@ -42,7 +49,14 @@ export function LoginPage() {
         )}
         <Field label="E-mail">
           {(props) => (
-            <input {...props} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
+            <input
+              {...props}
+              type="email"
+              autoComplete="username"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              required
+            />
           )}
         </Field>
         <Field label="Password">

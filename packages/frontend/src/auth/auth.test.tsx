@@ -7,8 +7,10 @@ import { renderApp } from '../test/render';
 import { API, server } from '../test/server';
 import { AUTH_STORAGE_KEY, importSessionFromUrl, sessionFromFragment } from './session';
 
-const b64url = (value: object) => btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const jwt = (claims: object) => `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(claims)}.signature`;
+const b64url = (value: object) =>
+  btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const jwt = (claims: object) =>
+  `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(claims)}.signature`;
 
 describe('sign-in', () => {
   it('sends a signed-out visitor to the login page, signs in, and returns to the page asked for', async () => {
@@ -24,14 +26,23 @@ describe('sign-in', () => {
     await user.type(screen.getByLabelText('Password'), 'correct horse');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByRole('heading', { name: 'Bots' })).toBeTruthy();
-    expect(auth.signInCalls.at(-1)).toEqual({ email: 'operator@example.com', password: 'correct horse' });
+    expect(auth.signInCalls.at(-1)).toEqual({
+      email: 'operator@example.com',
+      password: 'correct horse',
+    });
   });
 
   it('goes back to login with a notice when the API answers 401', async () => {
-    server.use(http.get(`${API}/api/v1/bots`, () => HttpResponse.json(problem(401, 'Unauthorized', 'token expired'), { status: 401 })));
+    server.use(
+      http.get(`${API}/api/v1/bots`, () =>
+        HttpResponse.json(problem(401, 'Unauthorized', 'token expired'), { status: 401 }),
+      ),
+    );
     const auth = new FakeAuth();
     renderApp({ route: '/bots', auth });
-    expect(await screen.findByText('Your session has expired or was refused. Please sign in again.')).toBeTruthy();
+    expect(
+      await screen.findByText('Your session has expired or was refused. Please sign in again.'),
+    ).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
     expect(auth.session).toBeNull();
   });
@@ -46,10 +57,20 @@ describe('sign-in', () => {
 });
 
 describe('implicit-flow session in the URL fragment (offline prod-sim sign-in link)', () => {
-  const token = jwt({ sub: 'user-1', email: 'ops@example.com', role: 'authenticated', exp: 2_000_000_000, iat: 1_700_000_000, aud: 'authenticated' });
+  const token = jwt({
+    sub: 'user-1',
+    email: 'ops@example.com',
+    role: 'authenticated',
+    exp: 2_000_000_000,
+    iat: 1_700_000_000,
+    aud: 'authenticated',
+  });
 
   it('builds a session from the token claims without asking the auth server', () => {
-    const session = sessionFromFragment(`#access_token=${token}&token_type=bearer&expires_in=3600&refresh_token=r1`, 1_999_996_400_000);
+    const session = sessionFromFragment(
+      `#access_token=${token}&token_type=bearer&expires_in=3600&refresh_token=r1`,
+      1_999_996_400_000,
+    );
     expect(session).toMatchObject({
       access_token: token,
       refresh_token: 'r1',
@@ -68,9 +89,16 @@ describe('implicit-flow session in the URL fragment (offline prod-sim sign-in li
   it('stores the session where the auth client reads it and removes the token from the address bar', () => {
     const replaced: string[] = [];
     const stored = importSessionFromUrl(
-      { hash: `#access_token=${token}&token_type=bearer`, pathname: '/bots', search: '?status=running' },
+      {
+        hash: `#access_token=${token}&token_type=bearer`,
+        pathname: '/bots',
+        search: '?status=running',
+      },
       localStorage,
-      { replaceState: (_d: unknown, _t: string, url?: string | URL | null) => replaced.push(String(url)) },
+      {
+        replaceState: (_d: unknown, _t: string, url?: string | URL | null) =>
+          replaced.push(String(url)),
+      },
     );
     expect(stored).toBe(true);
     expect(JSON.parse(localStorage.getItem(AUTH_STORAGE_KEY)!).access_token).toBe(token);

@@ -50,11 +50,14 @@ export function sessionFromFragment(hash: string, now = Date.now()): Session | n
   const claims = decodeJwtClaims(accessToken);
   if (!claims?.sub) return null;
   const nowSeconds = Math.floor(now / 1000);
-  const expiresIn = Number(params.get('expires_in')) || (claims.exp ? claims.exp - nowSeconds : 3600);
+  const expiresIn =
+    Number(params.get('expires_in')) || (claims.exp ? claims.exp - nowSeconds : 3600);
   const expiresAt = Number(params.get('expires_at')) || claims.exp || nowSeconds + expiresIn;
   const user: User = {
     id: claims.sub,
-    aud: Array.isArray(claims.aud) ? (claims.aud[0] ?? 'authenticated') : (claims.aud ?? 'authenticated'),
+    aud: Array.isArray(claims.aud)
+      ? (claims.aud[0] ?? 'authenticated')
+      : (claims.aud ?? 'authenticated'),
     role: claims.role,
     email: claims.email,
     app_metadata: {},

@@ -5,8 +5,23 @@ import { humanize } from './format';
 import { useContractForm } from './useContractForm';
 
 export type FieldSpec =
-  | { name: string; label: string; type: 'text' | 'number' | 'datetime' | 'date' | 'textarea' | 'password'; hint?: string; placeholder?: string; wide?: boolean }
-  | { name: string; label: string; type: 'select'; options: readonly string[]; hint?: string; allowEmpty?: string; wide?: boolean }
+  | {
+      name: string;
+      label: string;
+      type: 'text' | 'number' | 'datetime' | 'date' | 'textarea' | 'password';
+      hint?: string;
+      placeholder?: string;
+      wide?: boolean;
+    }
+  | {
+      name: string;
+      label: string;
+      type: 'select';
+      options: readonly string[];
+      hint?: string;
+      allowEmpty?: string;
+      wide?: boolean;
+    }
   | { name: string; label: string; type: 'checkbox'; hint?: string; wide?: boolean };
 
 export type FormValues = Record<string, string | boolean>;
@@ -27,7 +42,17 @@ interface ContractFormProps<S extends z.ZodType> {
  * A form described by its fields and bound to a contract schema (see useContractForm): local
  * validation first, API field errors after, typed values kept on failure.
  */
-export function ContractForm<S extends z.ZodType>({ label, fields, initial, schema, toInput, onSubmit, onDone, onCancel, submitLabel }: ContractFormProps<S>) {
+export function ContractForm<S extends z.ZodType>({
+  label,
+  fields,
+  initial,
+  schema,
+  toInput,
+  onSubmit,
+  onDone,
+  onCancel,
+  submitLabel,
+}: ContractFormProps<S>) {
   const form = useContractForm({ initial, schema, toInput, submit: onSubmit, onSuccess: onDone });
   const { values, setValue, errorFor } = form;
 
@@ -38,7 +63,11 @@ export function ContractForm<S extends z.ZodType>({ label, fields, initial, sche
           if (f.type === 'checkbox') {
             return (
               <label key={f.name} className="checkbox">
-                <input type="checkbox" checked={values[f.name] === true} onChange={(e) => setValue(f.name, e.target.checked)} />
+                <input
+                  type="checkbox"
+                  checked={values[f.name] === true}
+                  onChange={(e) => setValue(f.name, e.target.checked)}
+                />
                 {f.label}
               </label>
             );
@@ -46,7 +75,13 @@ export function ContractForm<S extends z.ZodType>({ label, fields, initial, sche
           const value = String(values[f.name] ?? '');
           const onChange = (e: { target: { value: string } }) => setValue(f.name, e.target.value);
           return (
-            <Field key={f.name} label={f.label} hint={f.hint} error={errorFor(f.name)} className={f.wide || f.type === 'textarea' ? 'wide' : undefined}>
+            <Field
+              key={f.name}
+              label={f.label}
+              hint={f.hint}
+              error={errorFor(f.name)}
+              className={f.wide || f.type === 'textarea' ? 'wide' : undefined}
+            >
               {(p) =>
                 f.type === 'select' ? (
                   <select {...p} value={value} onChange={onChange}>
@@ -62,7 +97,13 @@ export function ContractForm<S extends z.ZodType>({ label, fields, initial, sche
                 ) : (
                   <input
                     {...p}
-                    type={f.type === 'datetime' ? 'datetime-local' : f.type === 'number' ? 'text' : f.type}
+                    type={
+                      f.type === 'datetime'
+                        ? 'datetime-local'
+                        : f.type === 'number'
+                          ? 'text'
+                          : f.type
+                    }
                     inputMode={f.type === 'number' ? 'decimal' : undefined}
                     placeholder={'placeholder' in f ? f.placeholder : undefined}
                     value={value}

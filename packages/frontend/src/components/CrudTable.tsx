@@ -44,9 +44,29 @@ interface CrudTableProps<T extends { id: string }> {
 
 /** A paged, contract-typed table with create / edit / delete dialogs and honest states. */
 export function CrudTable<T extends { id: string }>(props: CrudTableProps<T>) {
-  const { noun, title, queryKey, listPath, itemPath, pageSchema, itemSchema, columns, itemLabel, renderForm, query = {}, filters, filtered } = props;
+  const {
+    noun,
+    title,
+    queryKey,
+    listPath,
+    itemPath,
+    pageSchema,
+    itemSchema,
+    columns,
+    itemLabel,
+    renderForm,
+    query = {},
+    filters,
+    filtered,
+  } = props;
   const list = usePagedList(queryKey, listPath, pageSchema, query);
-  const { create, update, remove } = useCollectionMutations(queryKey, listPath, itemPath, itemSchema, props.invalidateAlso);
+  const { create, update, remove } = useCollectionMutations(
+    queryKey,
+    listPath,
+    itemPath,
+    itemSchema,
+    props.invalidateAlso,
+  );
   const [editing, setEditing] = useState<T | 'new' | null>(null);
   const [deleting, setDeleting] = useState<T | null>(null);
 
@@ -62,9 +82,17 @@ export function CrudTable<T extends { id: string }>(props: CrudTableProps<T>) {
       {list.isPending ? (
         <Loading label={`Loading ${title.toLowerCase()}…`} />
       ) : list.isError && !list.items ? (
-        <ErrorState error={list.error} title={`Could not load ${title.toLowerCase()}`} onRetry={() => void list.refetch()} />
+        <ErrorState
+          error={list.error}
+          title={`Could not load ${title.toLowerCase()}`}
+          onRetry={() => void list.refetch()}
+        />
       ) : !list.items?.length ? (
-        <EmptyState>{filtered ? `No ${title.toLowerCase()} match these filters.` : (props.emptyText ?? `No ${title.toLowerCase()} yet.`)}</EmptyState>
+        <EmptyState>
+          {filtered
+            ? `No ${title.toLowerCase()} match these filters.`
+            : (props.emptyText ?? `No ${title.toLowerCase()} yet.`)}
+        </EmptyState>
       ) : (
         <>
           <div className="table-wrap">
@@ -90,10 +118,20 @@ export function CrudTable<T extends { id: string }>(props: CrudTableProps<T>) {
                       </td>
                     ))}
                     <td className="actions">
-                      <button type="button" className="btn btn-small" aria-label={`Edit ${itemLabel(item)}`} onClick={() => setEditing(item)}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        aria-label={`Edit ${itemLabel(item)}`}
+                        onClick={() => setEditing(item)}
+                      >
                         Edit
                       </button>
-                      <button type="button" className="btn btn-small btn-danger" aria-label={`Delete ${itemLabel(item)}`} onClick={() => setDeleting(item)}>
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger"
+                        aria-label={`Delete ${itemLabel(item)}`}
+                        onClick={() => setDeleting(item)}
+                      >
                         Delete
                       </button>
                     </td>
@@ -108,23 +146,40 @@ export function CrudTable<T extends { id: string }>(props: CrudTableProps<T>) {
             </p>
           )}
           {list.hasNextPage && (
-            <button type="button" className="btn" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+            <button
+              type="button"
+              className="btn"
+              disabled={list.isFetchingNextPage}
+              onClick={() => void list.fetchNextPage()}
+            >
               {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
             </button>
           )}
         </>
       )}
       {editing && (
-        <Dialog title={editing === 'new' ? `New ${noun}` : `Edit ${itemLabel(editing)}`} onClose={() => setEditing(null)}>
+        <Dialog
+          title={editing === 'new' ? `New ${noun}` : `Edit ${itemLabel(editing)}`}
+          onClose={() => setEditing(null)}
+        >
           {renderForm({
             item: editing === 'new' ? undefined : editing,
-            onSubmit: (body) => (editing === 'new' ? create.mutateAsync(body) : update.mutateAsync({ id: editing.id, body })),
+            onSubmit: (body) =>
+              editing === 'new'
+                ? create.mutateAsync(body)
+                : update.mutateAsync({ id: editing.id, body }),
             onDone: () => setEditing(null),
             onCancel: () => setEditing(null),
           })}
         </Dialog>
       )}
-      {deleting && <ConfirmDelete what={`${noun} ${itemLabel(deleting)}`} onConfirm={() => remove.mutateAsync(deleting.id)} onClose={() => setDeleting(null)} />}
+      {deleting && (
+        <ConfirmDelete
+          what={`${noun} ${itemLabel(deleting)}`}
+          onConfirm={() => remove.mutateAsync(deleting.id)}
+          onClose={() => setDeleting(null)}
+        />
+      )}
     </section>
   );
 }

@@ -13,7 +13,9 @@ export function Dialog({ title, onClose, children }: DialogProps) {
 
   useEffect(() => {
     const previouslyFocused = document.activeElement as HTMLElement | null;
-    const first = panel.current?.querySelector<HTMLElement>('input, select, textarea, button:not([data-close])');
+    const first = panel.current?.querySelector<HTMLElement>(
+      'input, select, textarea, button:not([data-close])',
+    );
     (first ?? panel.current)?.focus();
     return () => previouslyFocused?.focus?.();
   }, []);
@@ -26,7 +28,9 @@ export function Dialog({ title, onClose, children }: DialogProps) {
     }
     if (event.key !== 'Tab' || !panel.current) return;
     const focusable = Array.from(
-      panel.current.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex="0"]'),
+      panel.current.querySelectorAll<HTMLElement>(
+        'a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex="0"]',
+      ),
     );
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
@@ -42,10 +46,24 @@ export function Dialog({ title, onClose, children }: DialogProps) {
 
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={panel} className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
+      <div
+        ref={panel}
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        tabIndex={-1}
+        onKeyDown={onKeyDown}
+      >
         <header className="dialog-header">
           <h2 id={titleId}>{title}</h2>
-          <button type="button" className="btn-icon" data-close aria-label="Close" onClick={onClose}>
+          <button
+            type="button"
+            className="btn-icon"
+            data-close
+            aria-label="Close"
+            onClick={onClose}
+          >
             ×
           </button>
         </header>

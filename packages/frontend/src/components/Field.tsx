@@ -5,7 +5,11 @@ interface FieldProps {
   error?: string[] | string;
   hint?: string;
   /** Renders the control; spread the props onto the input/select/textarea. */
-  children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode;
+  children: (props: {
+    id: string;
+    'aria-invalid': boolean;
+    'aria-describedby'?: string;
+  }) => ReactNode;
   className?: string;
 }
 
@@ -16,7 +20,9 @@ export function Field({ label, error, hint, children, className }: FieldProps) {
   const hintId = hint ? `${id}-hint` : undefined;
   const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`field${errors.length ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
+    <div
+      className={`field${errors.length ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}
+    >
       <label htmlFor={id}>{label}</label>
       {children({ id, 'aria-invalid': errors.length > 0, 'aria-describedby': describedBy })}
       {hint && (

@@ -10,7 +10,15 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
-export function ErrorState({ error, onRetry, title = 'Could not load data' }: { error: unknown; onRetry?: () => void; title?: string }) {
+export function ErrorState({
+  error,
+  onRetry,
+  title = 'Could not load data',
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+}) {
   return (
     <div className="state state-error" role="alert">
       <strong>{title}</strong>
@@ -49,17 +57,27 @@ interface QueryStateProps<T> {
 }
 
 /** Renders a query honestly: loading, error (with retry), empty, data, and stale-on-error. */
-export function QueryState<T>({ query, loading, errorTitle, isEmpty, empty, children }: QueryStateProps<T>) {
+export function QueryState<T>({
+  query,
+  loading,
+  errorTitle,
+  isEmpty,
+  empty,
+  children,
+}: QueryStateProps<T>) {
   if (query.isPending) return <Loading label={loading} />;
   if (query.isError && query.data === undefined) {
-    return <ErrorState error={query.error} title={errorTitle} onRetry={() => void query.refetch()} />;
+    return (
+      <ErrorState error={query.error} title={errorTitle} onRetry={() => void query.refetch()} />
+    );
   }
   const data = query.data as T;
   return (
     <>
       {query.isError && (
         <p className="stale-note" role="status">
-          Showing data from {new Date(query.dataUpdatedAt ?? Date.now()).toLocaleTimeString()}: the latest refresh failed ({describeError(query.error)}).
+          Showing data from {new Date(query.dataUpdatedAt ?? Date.now()).toLocaleTimeString()}: the
+          latest refresh failed ({describeError(query.error)}).
         </p>
       )}
       {isEmpty?.(data) ? <EmptyState>{empty ?? 'Nothing here yet.'}</EmptyState> : children(data)}

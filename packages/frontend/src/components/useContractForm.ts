@@ -40,7 +40,13 @@ export function numberOrRaw(value: string): number | string | undefined {
  * A form bound to a contract schema: validates before sending, shows the API's field errors
  * (problem+json) next to the fields, and keeps what was typed when a save fails.
  */
-export function useContractForm<V extends FormValues, S extends z.ZodType>({ initial, schema, toInput, submit, onSuccess }: Options<V, S>) {
+export function useContractForm<V extends FormValues, S extends z.ZodType>({
+  initial,
+  schema,
+  toInput,
+  submit,
+  onSuccess,
+}: Options<V, S>) {
   const [values, setValues] = useState<V>(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -95,7 +101,19 @@ export function useContractForm<V extends FormValues, S extends z.ZodType>({ ini
   const otherErrors = (rendered: readonly string[]): string[] =>
     Object.entries(errors)
       .filter(([key]) => !rendered.some((name) => key === name || key.startsWith(`${name}.`)))
-      .map(([key, messages]) => (key === '_form' ? messages.join(' ') : `${key}: ${messages.join(' ')}`));
+      .map(([key, messages]) =>
+        key === '_form' ? messages.join(' ') : `${key}: ${messages.join(' ')}`,
+      );
 
-  return { values, setValue, errors, errorFor, otherErrors, formError, submitting, handleSubmit, setValues };
+  return {
+    values,
+    setValue,
+    errors,
+    errorFor,
+    otherErrors,
+    formError,
+    submitting,
+    handleSubmit,
+    setValues,
+  };
 }

@@ -65,7 +65,10 @@ export async function loadRuntimeConfig(
 ): Promise<RuntimeConfig> {
   let response: Response;
   try {
-    response = await fetchImpl(CONFIG_PATH, { cache: 'no-store', headers: { accept: 'application/json' } });
+    response = await fetchImpl(CONFIG_PATH, {
+      cache: 'no-store',
+      headers: { accept: 'application/json' },
+    });
   } catch (cause) {
     if (allowDefault) return DEV_DEFAULT_CONFIG;
     throw new RuntimeConfigError(`Could not load ${CONFIG_PATH}: ${String(cause)}`);
@@ -82,7 +85,9 @@ export async function loadRuntimeConfig(
   }
   const parsed = RuntimeConfig.safeParse(body);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
+    );
     throw new RuntimeConfigError(`${CONFIG_PATH} is invalid: ${problems.join('; ')}`);
   }
   return normaliseConfig(parsed.data);

@@ -39,7 +39,8 @@ function manualUpload() {
   return {
     upload,
     calls,
-    progress: (loaded: number) => act(() => calls[0]!.onProgress?.({ loaded, total: calls[0]!.file.size })),
+    progress: (loaded: number) =>
+      act(() => calls[0]!.onProgress?.({ loaded, total: calls[0]!.file.size })),
     finish: () => act(() => settle!.resolve()),
   };
 }
@@ -58,13 +59,23 @@ describe('Artifacts page', () => {
     g.open();
     const table = await screen.findByRole('table', { name: 'Installers' });
     const cells = within(within(table).getAllByRole('row')[1]!).getAllByRole('cell');
-    expect(cells.slice(0, 5).map((c) => c.textContent)).toEqual(['Windows', '1.4.2', 'botmox-setup.exe', '5.0 MiB', 'Ready']);
+    expect(cells.slice(0, 5).map((c) => c.textContent)).toEqual([
+      'Windows',
+      '1.4.2',
+      'botmox-setup.exe',
+      '5.0 MiB',
+      'Ready',
+    ]);
   });
 
   it('shows empty and error states', async () => {
     let fail = false;
     server.use(
-      http.get(`${API}/api/v1/artifacts/installers`, () => (fail ? HttpResponse.json(problem(500, 'Internal Server Error'), { status: 500 }) : HttpResponse.json(page([])))),
+      http.get(`${API}/api/v1/artifacts/installers`, () =>
+        fail
+          ? HttpResponse.json(problem(500, 'Internal Server Error'), { status: 500 })
+          : HttpResponse.json(page([])),
+      ),
     );
     const { unmount } = renderApp({ route: '/artifacts' });
     expect(await screen.findByText('No installers uploaded yet.')).toBeTruthy();
@@ -78,7 +89,16 @@ describe('Artifacts page', () => {
     let listed: Artifact[] = [];
     const requests: unknown[] = [];
     const completed: string[] = [];
-    const pending = artifact({ id: 'art_new', version: '2.0.0', file_name: 'agent.deb', size_bytes: 1000, content_type: 'application/vnd.debian.binary-package', status: 'pending', uploaded_at: null, platform: 'linux' });
+    const pending = artifact({
+      id: 'art_new',
+      version: '2.0.0',
+      file_name: 'agent.deb',
+      size_bytes: 1000,
+      content_type: 'application/vnd.debian.binary-package',
+      status: 'pending',
+      uploaded_at: null,
+      platform: 'linux',
+    });
     server.use(
       http.get(`${API}/api/v1/artifacts/installers`, () => HttpResponse.json(page(listed))),
       http.post(`${API}/api/v1/artifacts/installers`, async ({ request }) => {
@@ -105,7 +125,9 @@ describe('Artifacts page', () => {
     await screen.findByText('No installers uploaded yet.');
     await user.selectOptions(screen.getByLabelText('Platform'), 'linux');
     await user.type(screen.getByLabelText('Version'), '2.0.0');
-    const file = new File([new Uint8Array(1000)], 'agent.deb', { type: 'application/vnd.debian.binary-package' });
+    const file = new File([new Uint8Array(1000)], 'agent.deb', {
+      type: 'application/vnd.debian.binary-package',
+    });
     await user.upload(screen.getByLabelText('File'), file);
     await user.click(screen.getByRole('button', { name: 'Upload' }));
 
@@ -118,7 +140,9 @@ describe('Artifacts page', () => {
       content_type: 'application/vnd.debian.binary-package',
     });
     expect(manual.calls[0]!.url).toContain('https://s3.example.test/botmox-artifacts/');
-    expect(manual.calls[0]!.headers).toEqual({ 'content-type': 'application/vnd.debian.binary-package' });
+    expect(manual.calls[0]!.headers).toEqual({
+      'content-type': 'application/vnd.debian.binary-package',
+    });
     expect(manual.calls[0]!.file).toBe(screen.getByLabelText<HTMLInputElement>('File').files?.[0]);
 
     manual.progress(250);
@@ -143,7 +167,10 @@ describe('Artifacts page', () => {
       http.get(`${API}/api/v1/artifacts/installers`, () => HttpResponse.json(page([]))),
       http.post(`${API}/api/v1/artifacts/installers`, async ({ request }) => {
         posts.push(await request.json());
-        return HttpResponse.json(validationProblem([{ field: 'body.version', message: 'version 1.0.0 already exists' }]), { status: 400 });
+        return HttpResponse.json(
+          validationProblem([{ field: 'body.version', message: 'version 1.0.0 already exists' }]),
+          { status: 400 },
+        );
       }),
     );
     const manual = manualUpload();
@@ -169,16 +196,26 @@ describe('Artifacts page', () => {
     server.use(
       http.get(`${API}/api/v1/artifacts/installers`, () => HttpResponse.json(page([artifact()]))),
       http.get(`${API}/api/v1/artifacts/installers/art_1/download`, () =>
-        HttpResponse.json({ url: 'https://s3.example.test/botmox-artifacts/x?X-Amz-Signature=def', method: 'GET', expires_at: '2026-11-02T10:00:00.000Z', file_name: 'botmox-setup.exe' }),
+        HttpResponse.json({
+          url: 'https://s3.example.test/botmox-artifacts/x?X-Amz-Signature=def',
+          method: 'GET',
+          expires_at: '2026-11-02T10:00:00.000Z',
+          file_name: 'botmox-setup.exe',
+        }),
       ),
     );
     const clicked: { href: string; download: string }[] = [];
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
       clicked.push({ href: this.href, download: this.download });
     });
     const { user } = renderApp({ route: '/artifacts' });
     await user.click(await screen.findByRole('button', { name: 'Download botmox-setup.exe' }));
     await waitFor(() => expect(clicked).toHaveLength(1));
-    expect(clicked[0]).toEqual({ href: 'https://s3.example.test/botmox-artifacts/x?X-Amz-Signature=def', download: 'botmox-setup.exe' });
+    expect(clicked[0]).toEqual({
+      href: 'https://s3.example.test/botmox-artifacts/x?X-Amz-Signature=def',
+      download: 'botmox-setup.exe',
+    });
   });
 });

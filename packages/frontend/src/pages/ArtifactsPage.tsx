@@ -4,7 +4,14 @@ import { z } from 'zod';
 import { ApiError, describeError, type FieldErrors } from '../api/errors';
 import { usePagedList } from '../api/hooks';
 import { keys, paths } from '../api/paths';
-import { Artifact, ArtifactDownload, ArtifactPage, ArtifactPlatform, ArtifactUploadCreate, ArtifactUploadTicket } from '@bot-mox/contracts';
+import {
+  Artifact,
+  ArtifactDownload,
+  ArtifactPage,
+  ArtifactPlatform,
+  ArtifactUploadCreate,
+  ArtifactUploadTicket,
+} from '@bot-mox/contracts';
 import { useServices } from '../app/services';
 import { ConfirmDelete } from '../components/ConfirmDelete';
 import { Field } from '../components/Field';
@@ -25,7 +32,12 @@ export function startDownload(url: string, fileName: string) {
   a.remove();
 }
 
-type Phase = { step: 'idle' } | { step: 'requesting' } | { step: 'uploading'; loaded: number; total: number } | { step: 'finishing' } | { step: 'done'; fileName: string };
+type Phase =
+  | { step: 'idle' }
+  | { step: 'requesting' }
+  | { step: 'uploading'; loaded: number; total: number }
+  | { step: 'finishing' }
+  | { step: 'done'; fileName: string };
 
 function UploadForm() {
   const { api, upload } = useServices();
@@ -38,7 +50,8 @@ function UploadForm() {
   const [phase, setPhase] = useState<Phase>({ step: 'idle' });
   const abort = useRef<AbortController | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  const busy = phase.step === 'requesting' || phase.step === 'uploading' || phase.step === 'finishing';
+  const busy =
+    phase.step === 'requesting' || phase.step === 'uploading' || phase.step === 'finishing';
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -67,7 +80,8 @@ function UploadForm() {
       ticket = await api.post(paths.artifacts, ArtifactUploadTicket, request.data);
     } catch (error) {
       setPhase({ step: 'idle' });
-      if (error instanceof ApiError && Object.keys(error.fieldErrors).length) setErrors(error.fieldErrors);
+      if (error instanceof ApiError && Object.keys(error.fieldErrors).length)
+        setErrors(error.fieldErrors);
       setFormError(`Upload not started: ${describeError(error)}`);
       return;
     }
@@ -90,22 +104,38 @@ function UploadForm() {
     } catch (error) {
       setPhase({ step: 'idle' });
       setFormError(
-        error instanceof DOMException && error.name === 'AbortError' ? 'Upload cancelled.' : `Upload failed: ${describeError(error)}`,
+        error instanceof DOMException && error.name === 'AbortError'
+          ? 'Upload cancelled.'
+          : `Upload failed: ${describeError(error)}`,
       );
     } finally {
       abort.current = null;
     }
   };
 
-  const percent = phase.step === 'uploading' && phase.total > 0 ? Math.floor((phase.loaded / phase.total) * 100) : 0;
+  const percent =
+    phase.step === 'uploading' && phase.total > 0
+      ? Math.floor((phase.loaded / phase.total) * 100)
+      : 0;
 
   return (
-    <form className="panel" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="upload-title" style={{ marginBottom: '1rem' }}>
+    <form
+      className="panel"
+      onSubmit={(e) => void onSubmit(e)}
+      noValidate
+      aria-labelledby="upload-title"
+      style={{ marginBottom: '1rem' }}
+    >
       <h2 id="upload-title">Upload an installer</h2>
       <div className="form-grid">
         <Field label="Platform" error={errors.platform}>
           {(p) => (
-            <select {...p} value={platform} disabled={busy} onChange={(e) => setPlatform(e.target.value)}>
+            <select
+              {...p}
+              value={platform}
+              disabled={busy}
+              onChange={(e) => setPlatform(e.target.value)}
+            >
               {ArtifactPlatform.options.map((o) => (
                 <option key={o} value={o}>
                   {humanize(o)}
@@ -115,13 +145,43 @@ function UploadForm() {
           )}
         </Field>
         <Field label="Version" hint="e.g. 1.4.2" error={errors.version}>
-          {(p) => <input {...p} value={version} disabled={busy} onChange={(e) => setVersion(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              value={version}
+              disabled={busy}
+              onChange={(e) => setVersion(e.target.value)}
+            />
+          )}
         </Field>
-        <Field label="File" error={[...(errors.file_name ?? []), ...(errors.size_bytes ?? []), ...(errors.content_type ?? [])]}>
-          {(p) => <input {...p} ref={fileInput} type="file" disabled={busy} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />}
+        <Field
+          label="File"
+          error={[
+            ...(errors.file_name ?? []),
+            ...(errors.size_bytes ?? []),
+            ...(errors.content_type ?? []),
+          ]}
+        >
+          {(p) => (
+            <input
+              {...p}
+              ref={fileInput}
+              type="file"
+              disabled={busy}
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            />
+          )}
         </Field>
       </div>
-      <FormErrors formError={formError} other={Object.entries(errors).filter(([k]) => !['platform', 'version', 'file_name', 'size_bytes', 'content_type'].includes(k)).map(([k, m]) => `${k}: ${m.join(' ')}`)} />
+      <FormErrors
+        formError={formError}
+        other={Object.entries(errors)
+          .filter(
+            ([k]) =>
+              !['platform', 'version', 'file_name', 'size_bytes', 'content_type'].includes(k),
+          )
+          .map(([k, m]) => `${k}: ${m.join(' ')}`)}
+      />
       {phase.step === 'uploading' && (
         <div className="field">
           <label htmlFor="upload-progress">
@@ -151,13 +211,20 @@ export default function ArtifactsPage() {
   const { api } = useServices();
   const queryClient = useQueryClient();
   const [platform, setPlatform] = useState('');
-  const list = usePagedList(keys.artifacts, paths.artifacts, ArtifactPage, platform ? { platform } : {});
+  const list = usePagedList(
+    keys.artifacts,
+    paths.artifacts,
+    ArtifactPage,
+    platform ? { platform } : {},
+  );
   const [deleting, setDeleting] = useState<Artifact | null>(null);
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const download = useMutation({
-    mutationFn: (artifact: Artifact) => api.get(paths.artifactDownload(artifact.id), ArtifactDownload),
+    mutationFn: (artifact: Artifact) =>
+      api.get(paths.artifactDownload(artifact.id), ArtifactDownload),
     onSuccess: (link, artifact) => startDownload(link.url, artifact.file_name),
-    onError: (error, artifact) => setDownloadError(`Could not download ${artifact.file_name}: ${describeError(error)}`),
+    onError: (error, artifact) =>
+      setDownloadError(`Could not download ${artifact.file_name}: ${describeError(error)}`),
   });
   const remove = useMutation({
     mutationFn: (id: string) => api.delete(paths.artifact(id), z.unknown()),
@@ -192,9 +259,15 @@ export default function ArtifactsPage() {
       {list.isPending ? (
         <Loading label="Loading installers…" />
       ) : list.isError && !list.items ? (
-        <ErrorState error={list.error} title="Could not load installers" onRetry={() => void list.refetch()} />
+        <ErrorState
+          error={list.error}
+          title="Could not load installers"
+          onRetry={() => void list.refetch()}
+        />
       ) : !list.items?.length ? (
-        <EmptyState>{platform ? 'No installers for this platform.' : 'No installers uploaded yet.'}</EmptyState>
+        <EmptyState>
+          {platform ? 'No installers for this platform.' : 'No installers uploaded yet.'}
+        </EmptyState>
       ) : (
         <div className="table-wrap">
           <table aria-label="Installers">
@@ -223,14 +296,21 @@ export default function ArtifactsPage() {
                   </td>
                   <td className="num">{formatBytes(a.size_bytes)}</td>
                   <td>
-                    <span className={`badge badge-${a.status === 'ready' ? 'ok' : a.status === 'pending' ? 'idle' : 'error'}`}>{humanize(a.status)}</span>
+                    <span
+                      className={`badge badge-${a.status === 'ready' ? 'ok' : a.status === 'pending' ? 'idle' : 'error'}`}
+                    >
+                      {humanize(a.status)}
+                    </span>
                   </td>
                   <td>{formatDateTime(a.uploaded_at)}</td>
                   <td className="actions">
                     <button
                       type="button"
                       className="btn btn-small"
-                      disabled={a.status !== 'ready' || (download.isPending && download.variables.id === a.id)}
+                      disabled={
+                        a.status !== 'ready' ||
+                        (download.isPending && download.variables.id === a.id)
+                      }
                       aria-label={`Download ${a.file_name}`}
                       onClick={() => {
                         setDownloadError(null);
@@ -239,7 +319,12 @@ export default function ArtifactsPage() {
                     >
                       Download
                     </button>
-                    <button type="button" className="btn btn-small btn-danger" aria-label={`Delete ${a.file_name}`} onClick={() => setDeleting(a)}>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger"
+                      aria-label={`Delete ${a.file_name}`}
+                      onClick={() => setDeleting(a)}
+                    >
                       Delete
                     </button>
                   </td>
@@ -248,13 +333,24 @@ export default function ArtifactsPage() {
             </tbody>
           </table>
           {list.hasNextPage && (
-            <button type="button" className="btn" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+            <button
+              type="button"
+              className="btn"
+              disabled={list.isFetchingNextPage}
+              onClick={() => void list.fetchNextPage()}
+            >
               Load more
             </button>
           )}
         </div>
       )}
-      {deleting && <ConfirmDelete what={`installer ${deleting.file_name}`} onConfirm={() => remove.mutateAsync(deleting.id)} onClose={() => setDeleting(null)} />}
+      {deleting && (
+        <ConfirmDelete
+          what={`installer ${deleting.file_name}`}
+          onConfirm={() => remove.mutateAsync(deleting.id)}
+          onClose={() => setDeleting(null)}
+        />
+      )}
     </section>
   );
 }

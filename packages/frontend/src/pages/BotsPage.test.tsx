@@ -7,7 +7,10 @@ import { bot, botPage, problem, validationProblem } from '../test/fixtures';
 import { renderApp } from '../test/render';
 import { API, gate, server } from '../test/server';
 
-const rows = () => within(screen.getByRole('table', { name: 'Bots' })).getAllByRole('row').slice(1);
+const rows = () =>
+  within(screen.getByRole('table', { name: 'Bots' }))
+    .getAllByRole('row')
+    .slice(1);
 
 describe('Bots page', () => {
   it('shows loading, then the bots', async () => {
@@ -15,14 +18,22 @@ describe('Bots page', () => {
     server.use(
       http.get(`${API}/api/v1/bots`, async () => {
         await g.wait;
-        return HttpResponse.json(botPage([bot({ name: 'Alpha' }), bot({ name: 'Beta', status: 'banned', character: null })]));
+        return HttpResponse.json(
+          botPage([
+            bot({ name: 'Alpha' }),
+            bot({ name: 'Beta', status: 'banned', character: null }),
+          ]),
+        );
       }),
     );
     renderApp({ route: '/bots' });
     expect(await screen.findByText('Loading bots…')).toBeTruthy();
     g.open();
     await screen.findByRole('table', { name: 'Bots' });
-    expect(rows().map((r) => within(r).getAllByRole('cell')[0]?.textContent)).toEqual(['Alpha', 'Beta']);
+    expect(rows().map((r) => within(r).getAllByRole('cell')[0]?.textContent)).toEqual([
+      'Alpha',
+      'Beta',
+    ]);
     expect(within(rows()[1]!).getByText('Banned')).toBeTruthy();
   });
 
@@ -33,7 +44,13 @@ describe('Bots page', () => {
   });
 
   it('shows the problem title on error', async () => {
-    server.use(http.get(`${API}/api/v1/bots`, () => HttpResponse.json(problem(500, 'Internal Server Error', 'database unavailable'), { status: 500 })));
+    server.use(
+      http.get(`${API}/api/v1/bots`, () =>
+        HttpResponse.json(problem(500, 'Internal Server Error', 'database unavailable'), {
+          status: 500,
+        }),
+      ),
+    );
     renderApp({ route: '/bots' });
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Could not load bots');
@@ -59,7 +76,9 @@ describe('Bots page', () => {
 
     await user.click(screen.getByRole('button', { name: /^Name/ }));
     await waitFor(() => expect(seen.at(-1)?.searchParams.get('sort')).toBe('name'));
-    expect(screen.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort')).toBe('ascending');
+    expect(screen.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort')).toBe(
+      'ascending',
+    );
     await user.click(screen.getByRole('button', { name: /^Name/ }));
     await waitFor(() => expect(seen.at(-1)?.searchParams.get('sort')).toBe('-name'));
 
@@ -87,15 +106,20 @@ describe('Bots page', () => {
     const bodies: unknown[] = [];
     let created = false;
     server.use(
-      http.get(`${API}/api/v1/bots`, () => HttpResponse.json(botPage(created ? [bot({ name: 'Gamma' })] : []))),
+      http.get(`${API}/api/v1/bots`, () =>
+        HttpResponse.json(botPage(created ? [bot({ name: 'Gamma' })] : [])),
+      ),
       http.post(`${API}/api/v1/bots`, async ({ request }) => {
         const body = await request.json();
         bodies.push(body);
         if (bodies.length === 1) {
-          return HttpResponse.json(validationProblem([{ field: 'body.name', message: 'name is already taken' }]), {
-            status: 400,
-            headers: { 'content-type': 'application/problem+json' },
-          });
+          return HttpResponse.json(
+            validationProblem([{ field: 'body.name', message: 'name is already taken' }]),
+            {
+              status: 400,
+              headers: { 'content-type': 'application/problem+json' },
+            },
+          );
         }
         created = true;
         return HttpResponse.json(bot({ name: 'Gamma' }), { status: 201 });
@@ -124,7 +148,12 @@ describe('Bots page', () => {
     expect((nameInput as HTMLInputElement).value).toBe('Gamma');
     expect((within(dialog).getByLabelText('Tags') as HTMLInputElement).value).toBe('farm, eu');
     expect(BotCreate.safeParse(bodies[0]).success).toBe(true);
-    expect(bodies[0]).toMatchObject({ name: 'Gamma', project: 'wow_tbc', tags: ['farm', 'eu'], status: 'prepare' });
+    expect(bodies[0]).toMatchObject({
+      name: 'Gamma',
+      project: 'wow_tbc',
+      tags: ['farm', 'eu'],
+      status: 'prepare',
+    });
 
     await user.click(within(dialog).getByRole('button', { name: 'Create bot' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
@@ -159,7 +188,11 @@ describe('Bots page', () => {
     expect(patches[0]).toMatchObject({ name: 'Alpha Prime', vm_name: 'vm-1', project: 'wow_tbc' });
 
     await user.click(screen.getByRole('button', { name: 'Delete Alpha Prime' }));
-    await user.click(within(screen.getByRole('dialog', { name: 'Delete bot Alpha Prime?' })).getByRole('button', { name: 'Delete' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Delete bot Alpha Prime?' })).getByRole('button', {
+        name: 'Delete',
+      }),
+    );
     expect(await screen.findByText('No bots yet. Create the first one.')).toBeTruthy();
   });
 
@@ -173,7 +206,11 @@ describe('Bots page', () => {
   });
 
   it('updates a status live when the WebSocket pushes bot.changed', async () => {
-    server.use(http.get(`${API}/api/v1/bots`, () => HttpResponse.json(botPage([bot({ id: 'bot_live', name: 'Live', status: 'running' })]))));
+    server.use(
+      http.get(`${API}/api/v1/bots`, () =>
+        HttpResponse.json(botPage([bot({ id: 'bot_live', name: 'Live', status: 'running' })])),
+      ),
+    );
     renderApp({ route: '/bots' });
     await screen.findByRole('table', { name: 'Bots' });
     const socket = FakeWebSocket.last;
@@ -194,6 +231,8 @@ describe('Bots page', () => {
     );
     expect(await within(rows()[0]!).findByText('Error')).toBeTruthy();
     expect(within(rows()[0]!).queryByText('Running')).toBeNull();
-    expect(screen.getByText('Live', { selector: '.connection' }).getAttribute('role')).toBe('status');
+    expect(screen.getByText('Live', { selector: '.connection' }).getAttribute('role')).toBe(
+      'status',
+    );
   });
 });

@@ -1,4 +1,11 @@
-import { BOT_STATUSES, BotPage, BotStatus, ProjectSlug, type Bot, type BotListQuery } from '@bot-mox/contracts';
+import {
+  BOT_STATUSES,
+  BotPage,
+  BotStatus,
+  ProjectSlug,
+  type Bot,
+  type BotListQuery,
+} from '@bot-mox/contracts';
 import { Bot as BotSchema } from '@bot-mox/contracts';
 import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -24,10 +31,24 @@ export function StatusBadge({ status }: { status: string }) {
     const timer = setTimeout(() => setFlash(false), 1200);
     return () => clearTimeout(timer);
   }, [status]);
-  return <span className={`badge badge-${status}${flash ? ' badge-flash' : ''}`}>{humanize(status)}</span>;
+  return (
+    <span className={`badge badge-${status}${flash ? ' badge-flash' : ''}`}>
+      {humanize(status)}
+    </span>
+  );
 }
 
-function SortHeader({ field, label, sort, onSort }: { field: SortField; label: string; sort: string; onSort: (s: string) => void }) {
+function SortHeader({
+  field,
+  label,
+  sort,
+  onSort,
+}: {
+  field: SortField;
+  label: string;
+  sort: string;
+  onSort: (s: string) => void;
+}) {
   const active = sort === field || sort === `-${field}`;
   const descending = sort === `-${field}`;
   return (
@@ -48,16 +69,25 @@ export default function BotsPage() {
   const sortParam = params.get('sort') ?? '-created_at';
   const project = useDeferredValue(projectInput.trim());
   const tag = useDeferredValue(tagInput.trim());
-  const projectError = project && !ProjectSlug.safeParse(project).success ? 'Must be a slug like wow_tbc' : undefined;
+  const projectError =
+    project && !ProjectSlug.safeParse(project).success ? 'Must be a slug like wow_tbc' : undefined;
 
   const query: Partial<BotListQuery> = {
-    sort: (['name', '-name', 'created_at', '-created_at', 'updated_at', '-updated_at'] as const).find((s) => s === sortParam) ?? '-created_at',
+    sort:
+      (['name', '-name', 'created_at', '-created_at', 'updated_at', '-updated_at'] as const).find(
+        (s) => s === sortParam,
+      ) ?? '-created_at',
     ...(status ? { status } : {}),
     ...(project && !projectError ? { project } : {}),
     ...(tag ? { tag } : {}),
   };
   const list = usePagedList(keys.bots, paths.bots, BotPage, query);
-  const { create, update, remove } = useCollectionMutations(keys.bots, paths.bots, paths.bot, BotSchema);
+  const { create, update, remove } = useCollectionMutations(
+    keys.bots,
+    paths.bots,
+    paths.bot,
+    BotSchema,
+  );
   const [editing, setEditing] = useState<Bot | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Bot | null>(null);
 
@@ -82,10 +112,19 @@ export default function BotsPage() {
           New bot
         </button>
       </div>
-      <form className="toolbar" role="search" aria-label="Filter bots" onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="toolbar"
+        role="search"
+        aria-label="Filter bots"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <Field label="Status">
           {(p) => (
-            <select {...p} value={status ?? ''} onChange={(e) => setParam('status', e.target.value)}>
+            <select
+              {...p}
+              value={status ?? ''}
+              onChange={(e) => setParam('status', e.target.value)}
+            >
               <option value="">All statuses</option>
               {BOT_STATUSES.map((s) => (
                 <option key={s} value={s}>
@@ -96,10 +135,19 @@ export default function BotsPage() {
           )}
         </Field>
         <Field label="Project" error={projectError}>
-          {(p) => <input {...p} value={projectInput} placeholder="e.g. wow_tbc" onChange={(e) => setParam('project', e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              value={projectInput}
+              placeholder="e.g. wow_tbc"
+              onChange={(e) => setParam('project', e.target.value)}
+            />
+          )}
         </Field>
         <Field label="Tag">
-          {(p) => <input {...p} value={tagInput} onChange={(e) => setParam('tag', e.target.value)} />}
+          {(p) => (
+            <input {...p} value={tagInput} onChange={(e) => setParam('tag', e.target.value)} />
+          )}
         </Field>
         {filtered && (
           <button type="button" className="btn" onClick={() => setParams({}, { replace: true })}>
@@ -111,24 +159,45 @@ export default function BotsPage() {
       {list.isPending ? (
         <Loading label="Loading bots…" />
       ) : list.isError && !list.items ? (
-        <ErrorState error={list.error} title="Could not load bots" onRetry={() => void list.refetch()} />
+        <ErrorState
+          error={list.error}
+          title="Could not load bots"
+          onRetry={() => void list.refetch()}
+        />
       ) : !list.items?.length ? (
-        <EmptyState>{filtered ? 'No bots match these filters.' : 'No bots yet. Create the first one.'}</EmptyState>
+        <EmptyState>
+          {filtered ? 'No bots match these filters.' : 'No bots yet. Create the first one.'}
+        </EmptyState>
       ) : (
         <>
           <div className="table-wrap">
             <table aria-label="Bots">
               <thead>
                 <tr>
-                  <SortHeader field="name" label="Name" sort={query.sort ?? ''} onSort={(s) => setParam('sort', s)} />
+                  <SortHeader
+                    field="name"
+                    label="Name"
+                    sort={query.sort ?? ''}
+                    onSort={(s) => setParam('sort', s)}
+                  />
                   <th scope="col">Status</th>
                   <th scope="col">Project</th>
                   <th scope="col">VM</th>
                   <th scope="col">Character</th>
                   <th scope="col">Tags</th>
                   <th scope="col">Last seen</th>
-                  <SortHeader field="updated_at" label="Updated" sort={query.sort ?? ''} onSort={(s) => setParam('sort', s)} />
-                  <SortHeader field="created_at" label="Created" sort={query.sort ?? ''} onSort={(s) => setParam('sort', s)} />
+                  <SortHeader
+                    field="updated_at"
+                    label="Updated"
+                    sort={query.sort ?? ''}
+                    onSort={(s) => setParam('sort', s)}
+                  />
+                  <SortHeader
+                    field="created_at"
+                    label="Created"
+                    sort={query.sort ?? ''}
+                    onSort={(s) => setParam('sort', s)}
+                  />
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
                   </th>
@@ -153,10 +222,20 @@ export default function BotsPage() {
                     <td>{formatDateTime(bot.updated_at)}</td>
                     <td>{formatDateTime(bot.created_at)}</td>
                     <td className="actions">
-                      <button type="button" className="btn btn-small" onClick={() => setEditing(bot)} aria-label={`Edit ${bot.name}`}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => setEditing(bot)}
+                        aria-label={`Edit ${bot.name}`}
+                      >
                         Edit
                       </button>
-                      <button type="button" className="btn btn-small btn-danger" onClick={() => setDeleting(bot)} aria-label={`Delete ${bot.name}`}>
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger"
+                        onClick={() => setDeleting(bot)}
+                        aria-label={`Delete ${bot.name}`}
+                      >
                         Delete
                       </button>
                     </td>
@@ -171,7 +250,12 @@ export default function BotsPage() {
             </p>
           )}
           {list.hasNextPage && (
-            <button type="button" className="btn" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+            <button
+              type="button"
+              className="btn"
+              disabled={list.isFetchingNextPage}
+              onClick={() => void list.fetchNextPage()}
+            >
               {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
             </button>
           )}
@@ -179,16 +263,29 @@ export default function BotsPage() {
       )}
 
       {editing && (
-        <Dialog title={editing === 'new' ? 'New bot' : `Edit ${editing.name}`} onClose={() => setEditing(null)}>
+        <Dialog
+          title={editing === 'new' ? 'New bot' : `Edit ${editing.name}`}
+          onClose={() => setEditing(null)}
+        >
           <BotForm
             bot={editing === 'new' ? undefined : editing}
-            onSubmit={(body) => (editing === 'new' ? create.mutateAsync(body) : update.mutateAsync({ id: editing.id, body }))}
+            onSubmit={(body) =>
+              editing === 'new'
+                ? create.mutateAsync(body)
+                : update.mutateAsync({ id: editing.id, body })
+            }
             onDone={() => setEditing(null)}
             onCancel={() => setEditing(null)}
           />
         </Dialog>
       )}
-      {deleting && <ConfirmDelete what={`bot ${deleting.name}`} onConfirm={() => remove.mutateAsync(deleting.id)} onClose={() => setDeleting(null)} />}
+      {deleting && (
+        <ConfirmDelete
+          what={`bot ${deleting.name}`}
+          onConfirm={() => remove.mutateAsync(deleting.id)}
+          onClose={() => setDeleting(null)}
+        />
+      )}
     </section>
   );
 }

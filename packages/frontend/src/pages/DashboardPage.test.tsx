@@ -2,7 +2,16 @@ import { act, screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { FakeWebSocket } from '../test/FakeWebSocket';
-import { bot, financeSummary, license, page, problem, proxy, subscription, task } from '../test/fixtures';
+import {
+  bot,
+  financeSummary,
+  license,
+  page,
+  problem,
+  proxy,
+  subscription,
+  task,
+} from '../test/fixtures';
 import { renderApp } from '../test/render';
 import { API, gate, server } from '../test/server';
 
@@ -24,21 +33,51 @@ describe('Dashboard', () => {
     server.use(
       http.get(`${API}/api/v1/bots`, async () => {
         await g.wait;
-        return HttpResponse.json(page([bot({ status: 'running' }), bot({ status: 'running' }), bot({ id: 'bot_x', status: 'banned' })]));
+        return HttpResponse.json(
+          page([
+            bot({ status: 'running' }),
+            bot({ status: 'running' }),
+            bot({ id: 'bot_x', status: 'banned' }),
+          ]),
+        );
       }),
       http.get(`${API}/api/v1/finance/summary`, ({ request }) => {
         queries.summary = new URL(request.url).searchParams;
         return HttpResponse.json(
-          financeSummary({ by_currency: [{ currency: 'USD', income: '500.00', expense: '120.50', net: '379.50', operations: 4 }] }),
+          financeSummary({
+            by_currency: [
+              {
+                currency: 'USD',
+                income: '500.00',
+                expense: '120.50',
+                net: '379.50',
+                operations: 4,
+              },
+            ],
+          }),
         );
       }),
       http.get(`${API}/api/v1/resources/licenses`, ({ request }) => {
         queries.licenses = new URL(request.url).searchParams;
-        return HttpResponse.json(page([license({ key: 'LIC-SOON', expires_at: '2026-11-05T00:00:00.000Z' })]));
+        return HttpResponse.json(
+          page([license({ key: 'LIC-SOON', expires_at: '2026-11-05T00:00:00.000Z' })]),
+        );
       }),
-      http.get(`${API}/api/v1/resources/proxies`, () => HttpResponse.json(page([proxy({ ip: '203.0.113.1', port: 1080, expires_at: '2026-11-04T00:00:00.000Z' })]))),
-      http.get(`${API}/api/v1/resources/subscriptions`, () => HttpResponse.json(page([subscription({ name: 'Game time', renews_at: '2026-11-06T00:00:00.000Z' })]))),
-      http.get(`${API}/api/v1/workspace/tasks`, () => HttpResponse.json(page([task({ title: 'Open task' }), task({ title: 'Closed task', status: 'done' })]))),
+      http.get(`${API}/api/v1/resources/proxies`, () =>
+        HttpResponse.json(
+          page([proxy({ ip: '203.0.113.1', port: 1080, expires_at: '2026-11-04T00:00:00.000Z' })]),
+        ),
+      ),
+      http.get(`${API}/api/v1/resources/subscriptions`, () =>
+        HttpResponse.json(
+          page([subscription({ name: 'Game time', renews_at: '2026-11-06T00:00:00.000Z' })]),
+        ),
+      ),
+      http.get(`${API}/api/v1/workspace/tasks`, () =>
+        HttpResponse.json(
+          page([task({ title: 'Open task' }), task({ title: 'Closed task', status: 'done' })]),
+        ),
+      ),
       // server.use prepends and the first match wins: the specific handlers above come first.
       ...emptyHandlers(),
     );
@@ -46,8 +85,22 @@ describe('Dashboard', () => {
     expect(await screen.findByText('Loading bots…')).toBeTruthy();
     g.open();
     const perStatus = await screen.findByRole('list', { name: 'Bots per status' });
-    const counts = Object.fromEntries(within(perStatus).getAllByRole('listitem').map((li) => [li.querySelector('.badge')?.textContent, li.querySelector('strong')?.textContent]));
-    expect(counts).toEqual({ Prepare: '0', Running: '2', Idle: '0', Stopped: '0', Error: '0', Banned: '1' });
+    const counts = Object.fromEntries(
+      within(perStatus)
+        .getAllByRole('listitem')
+        .map((li) => [
+          li.querySelector('.badge')?.textContent,
+          li.querySelector('strong')?.textContent,
+        ]),
+    );
+    expect(counts).toEqual({
+      Prepare: '0',
+      Running: '2',
+      Idle: '0',
+      Stopped: '0',
+      Error: '0',
+      Banned: '1',
+    });
     expect(screen.getByText('3 bots')).toBeTruthy();
 
     const month = await screen.findByRole('list', { name: 'This month per currency' });
@@ -60,12 +113,22 @@ describe('Dashboard', () => {
     expect((to.getUTCMonth() - from.getUTCMonth() + 12) % 12).toBe(1);
 
     const expiring = await screen.findByRole('list', { name: 'Expiring resources' });
-    expect(within(expiring).getAllByRole('link').map((a) => a.textContent)).toEqual(['203.0.113.1:1080', 'LIC-SOON', 'Game time']);
-    const window = Date.parse(queries.licenses!.get('expires_to')!) - Date.parse(queries.licenses!.get('expires_from')!);
+    expect(
+      within(expiring)
+        .getAllByRole('link')
+        .map((a) => a.textContent),
+    ).toEqual(['203.0.113.1:1080', 'LIC-SOON', 'Game time']);
+    const window =
+      Date.parse(queries.licenses!.get('expires_to')!) -
+      Date.parse(queries.licenses!.get('expires_from')!);
     expect(window).toBe(7 * 86_400_000);
 
     const due = await screen.findByRole('list', { name: 'Open tasks due' });
-    expect(within(due).getAllByRole('link').map((a) => a.textContent)).toEqual(['Open task']);
+    expect(
+      within(due)
+        .getAllByRole('link')
+        .map((a) => a.textContent),
+    ).toEqual(['Open task']);
   });
 
   it('shows the empty state of every card', async () => {
@@ -78,7 +141,12 @@ describe('Dashboard', () => {
   });
 
   it('shows an error in the card whose data failed, and the others still load', async () => {
-    server.use(http.get(`${API}/api/v1/resources/proxies`, () => HttpResponse.json(problem(500, 'Internal Server Error'), { status: 500 })), ...emptyHandlers());
+    server.use(
+      http.get(`${API}/api/v1/resources/proxies`, () =>
+        HttpResponse.json(problem(500, 'Internal Server Error'), { status: 500 }),
+      ),
+      ...emptyHandlers(),
+    );
     renderApp({ route: '/' });
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Could not load resources');
@@ -86,16 +154,31 @@ describe('Dashboard', () => {
   });
 
   it('updates the status counts live', async () => {
-    server.use(http.get(`${API}/api/v1/bots`, () => HttpResponse.json(page([bot({ id: 'bot_dash', status: 'running' })]))), ...emptyHandlers());
+    server.use(
+      http.get(`${API}/api/v1/bots`, () =>
+        HttpResponse.json(page([bot({ id: 'bot_dash', status: 'running' })])),
+      ),
+      ...emptyHandlers(),
+    );
     renderApp({ route: '/' });
     const perStatus = await screen.findByRole('list', { name: 'Bots per status' });
-    const countOf = (label: string) => within(perStatus).getByText(label).closest('li')?.querySelector('strong')?.textContent;
+    const countOf = (label: string) =>
+      within(perStatus).getByText(label).closest('li')?.querySelector('strong')?.textContent;
     expect(countOf('Running')).toBe('1');
     act(() => FakeWebSocket.last.serverOpen());
     act(() =>
-      FakeWebSocket.last.serverSend({ type: 'bot.changed', op: 'update', id: 'bot_dash', status: 'stopped', previous_status: 'running', at: '2026-11-02T10:00:00.000Z' }),
+      FakeWebSocket.last.serverSend({
+        type: 'bot.changed',
+        op: 'update',
+        id: 'bot_dash',
+        status: 'stopped',
+        previous_status: 'running',
+        at: '2026-11-02T10:00:00.000Z',
+      }),
     );
-    await screen.findByText((_, el) => el?.tagName === 'STRONG' && el.closest('li')?.textContent === 'Stopped1');
+    await screen.findByText(
+      (_, el) => el?.tagName === 'STRONG' && el.closest('li')?.textContent === 'Stopped1',
+    );
     expect(countOf('Running')).toBe('0');
   });
 });

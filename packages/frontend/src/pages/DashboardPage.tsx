@@ -1,4 +1,12 @@
-import { BOT_STATUSES, BotPage, FinanceSummary, LicensePage, ProxyPage, SubscriptionPage, TaskPage } from '@bot-mox/contracts';
+import {
+  BOT_STATUSES,
+  BotPage,
+  FinanceSummary,
+  LicensePage,
+  ProxyPage,
+  SubscriptionPage,
+  TaskPage,
+} from '@bot-mox/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -19,8 +27,14 @@ function useWindow() {
       now: now.toISOString(),
       weekAhead: new Date(now.getTime() + 7 * DAY).toISOString(),
       monthStart: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString(),
-      nextMonthStart: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString(),
-      monthLabel: now.toLocaleDateString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+      nextMonthStart: new Date(
+        Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1),
+      ).toISOString(),
+      monthLabel: now.toLocaleDateString(undefined, {
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'UTC',
+      }),
     };
   });
   return window;
@@ -31,10 +45,19 @@ function BotsByStatus() {
   return (
     <section className="panel" aria-labelledby="dash-bots">
       <h2 id="dash-bots">Bots by status</h2>
-      <QueryState query={bots} loading="Loading bots…" errorTitle="Could not load bots" isEmpty={(d) => d.items.length === 0} empty="No bots yet.">
+      <QueryState
+        query={bots}
+        loading="Loading bots…"
+        errorTitle="Could not load bots"
+        isEmpty={(d) => d.items.length === 0}
+        empty="No bots yet."
+      >
         {({ items, truncated }) => (
           <>
-            <p className="stat">{items.length}{truncated ? '+' : ''} bots</p>
+            <p className="stat">
+              {items.length}
+              {truncated ? '+' : ''} bots
+            </p>
             <ul className="stat-list" aria-label="Bots per status">
               {BOT_STATUSES.map((s) => {
                 const count = items.filter((b) => b.status === s).length;
@@ -65,7 +88,13 @@ function MonthFinance({ from, to, label }: { from: string; to: string; label: st
   return (
     <section className="panel" aria-labelledby="dash-finance">
       <h2 id="dash-finance">Finance, {label}</h2>
-      <QueryState query={summary} loading="Loading finance…" errorTitle="Could not load finance" isEmpty={(s) => s.by_currency.length === 0} empty="No operations this month.">
+      <QueryState
+        query={summary}
+        loading="Loading finance…"
+        errorTitle="Could not load finance"
+        isEmpty={(s) => s.by_currency.length === 0}
+        empty="No operations this month."
+      >
         {(s) => (
           <ul className="stat-list" aria-label="This month per currency">
             {s.by_currency.map((t) => (
@@ -93,9 +122,21 @@ interface Expiring {
 }
 
 function ExpiringResources({ from, to }: { from: string; to: string }) {
-  const licenses = useAllPages(keys.licenses, paths.licenses, LicensePage, { expires_from: from, expires_to: to, sort: 'expires_at' });
-  const proxies = useAllPages(keys.proxies, paths.proxies, ProxyPage, { expires_from: from, expires_to: to, sort: 'expires_at' });
-  const subscriptions = useAllPages(keys.subscriptions, paths.subscriptions, SubscriptionPage, { renews_from: from, renews_to: to, sort: 'renews_at' });
+  const licenses = useAllPages(keys.licenses, paths.licenses, LicensePage, {
+    expires_from: from,
+    expires_to: to,
+    sort: 'expires_at',
+  });
+  const proxies = useAllPages(keys.proxies, paths.proxies, ProxyPage, {
+    expires_from: from,
+    expires_to: to,
+    sort: 'expires_at',
+  });
+  const subscriptions = useAllPages(keys.subscriptions, paths.subscriptions, SubscriptionPage, {
+    renews_from: from,
+    renews_to: to,
+    sort: 'renews_at',
+  });
   const all = [licenses, proxies, subscriptions];
   const failed = all.find((q) => q.isError);
   const combined: QueryLike<Expiring[]> = {
@@ -105,9 +146,27 @@ function ExpiringResources({ from, to }: { from: string; to: string }) {
     data:
       all.every((q) => q.data) && !failed
         ? [
-            ...(licenses.data?.items ?? []).map((l): Expiring => ({ id: l.id, kind: 'License', label: l.key, at: l.expires_at ?? '', tab: 'licenses' })),
-            ...(proxies.data?.items ?? []).map((p): Expiring => ({ id: p.id, kind: 'Proxy', label: `${p.ip}:${p.port}`, at: p.expires_at ?? '', tab: 'proxies' })),
-            ...(subscriptions.data?.items ?? []).map((s): Expiring => ({ id: s.id, kind: 'Subscription', label: s.name, at: s.renews_at ?? '', tab: 'subscriptions' })),
+            ...(licenses.data?.items ?? []).map((l): Expiring => ({
+              id: l.id,
+              kind: 'License',
+              label: l.key,
+              at: l.expires_at ?? '',
+              tab: 'licenses',
+            })),
+            ...(proxies.data?.items ?? []).map((p): Expiring => ({
+              id: p.id,
+              kind: 'Proxy',
+              label: `${p.ip}:${p.port}`,
+              at: p.expires_at ?? '',
+              tab: 'proxies',
+            })),
+            ...(subscriptions.data?.items ?? []).map((s): Expiring => ({
+              id: s.id,
+              kind: 'Subscription',
+              label: s.name,
+              at: s.renews_at ?? '',
+              tab: 'subscriptions',
+            })),
           ].sort((a, b) => a.at.localeCompare(b.at))
         : undefined,
     refetch: () => Promise.all(all.map((q) => q.refetch())),
@@ -115,13 +174,20 @@ function ExpiringResources({ from, to }: { from: string; to: string }) {
   return (
     <section className="panel" aria-labelledby="dash-expiring">
       <h2 id="dash-expiring">Expiring in 7 days</h2>
-      <QueryState query={combined} loading="Loading resources…" errorTitle="Could not load resources" isEmpty={(d) => d.length === 0} empty="Nothing expires in the next 7 days.">
+      <QueryState
+        query={combined}
+        loading="Loading resources…"
+        errorTitle="Could not load resources"
+        isEmpty={(d) => d.length === 0}
+        empty="Nothing expires in the next 7 days."
+      >
         {(items) => (
           <ul className="stat-list" aria-label="Expiring resources">
             {items.map((r) => (
               <li key={`${r.kind}-${r.id}`}>
                 <span>
-                  <span className="muted">{r.kind}</span> <Link to={`/resources?tab=${r.tab}`}>{r.label}</Link>
+                  <span className="muted">{r.kind}</span>{' '}
+                  <Link to={`/resources?tab=${r.tab}`}>{r.label}</Link>
                 </span>
                 <span>{formatDateTime(r.at)}</span>
               </li>

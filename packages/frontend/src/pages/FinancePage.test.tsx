@@ -12,13 +12,48 @@ const summaryWithData = financeSummary({
     { currency: 'EUR', income: '0.00', expense: '40.00', net: '-40.00', operations: 1 },
   ],
   by_month: [
-    { currency: 'USD', month: '2026-10', income: '100.00', expense: '100.00', net: '0.00', operations: 2 },
-    { currency: 'USD', month: '2026-11', income: '200.00', expense: '20.00', net: '180.00', operations: 1 },
-    { currency: 'EUR', month: '2026-11', income: '0.00', expense: '40.00', net: '-40.00', operations: 1 },
+    {
+      currency: 'USD',
+      month: '2026-10',
+      income: '100.00',
+      expense: '100.00',
+      net: '0.00',
+      operations: 2,
+    },
+    {
+      currency: 'USD',
+      month: '2026-11',
+      income: '200.00',
+      expense: '20.00',
+      net: '180.00',
+      operations: 1,
+    },
+    {
+      currency: 'EUR',
+      month: '2026-11',
+      income: '0.00',
+      expense: '40.00',
+      net: '-40.00',
+      operations: 1,
+    },
   ],
   by_category: [
-    { currency: 'USD', category: 'gold_sale', income: '300.00', expense: '0.00', net: '300.00', operations: 2 },
-    { currency: 'USD', category: 'proxy', income: '0.00', expense: '120.00', net: '-120.00', operations: 1 },
+    {
+      currency: 'USD',
+      category: 'gold_sale',
+      income: '300.00',
+      expense: '0.00',
+      net: '300.00',
+      operations: 2,
+    },
+    {
+      currency: 'USD',
+      category: 'proxy',
+      income: '0.00',
+      expense: '120.00',
+      net: '-120.00',
+      operations: 1,
+    },
   ],
 });
 
@@ -28,7 +63,11 @@ describe('Finance page', () => {
     server.use(
       http.get(`${API}/api/v1/finance/operations`, async () => {
         await g.wait;
-        return HttpResponse.json(page([operation({ type: 'expense', category: 'proxy', amount: '20.00', comment: 'monthly' })]));
+        return HttpResponse.json(
+          page([
+            operation({ type: 'expense', category: 'proxy', amount: '20.00', comment: 'monthly' }),
+          ]),
+        );
       }),
       http.get(`${API}/api/v1/finance/summary`, async () => {
         await g.wait;
@@ -52,7 +91,11 @@ describe('Finance page', () => {
 
     await user.selectOptions(screen.getByLabelText('Group by'), 'category');
     const byCategory = screen.getByRole('table', { name: 'Income and expense by category, USD' });
-    expect(within(byCategory).getAllByRole('rowheader').map((r) => r.textContent)).toEqual(['Gold sale', 'Proxy']);
+    expect(
+      within(byCategory)
+        .getAllByRole('rowheader')
+        .map((r) => r.textContent),
+    ).toEqual(['Gold sale', 'Proxy']);
 
     await user.selectOptions(screen.getByLabelText('Chart currency'), 'EUR');
     expect(screen.getByRole('table', { name: 'Income and expense by category, EUR' })).toBeTruthy();
@@ -85,15 +128,18 @@ describe('Finance page', () => {
 
   it('shows an error when operations cannot be loaded', async () => {
     server.use(
-      http.get(`${API}/api/v1/finance/operations`, () => HttpResponse.json(problem(500, 'Internal Server Error'), { status: 500 })),
-      http.get(`${API}/api/v1/finance/summary`, () => HttpResponse.json(problem(500, 'Internal Server Error'), { status: 500 })),
+      http.get(`${API}/api/v1/finance/operations`, () =>
+        HttpResponse.json(problem(500, 'Internal Server Error'), { status: 500 }),
+      ),
+      http.get(`${API}/api/v1/finance/summary`, () =>
+        HttpResponse.json(problem(500, 'Internal Server Error'), { status: 500 }),
+      ),
     );
     renderApp({ route: '/finance' });
     await waitFor(() => expect(screen.getAllByRole('alert')).toHaveLength(2));
-    expect(screen.getAllByRole('alert').map((a) => a.querySelector('strong')?.textContent)).toEqual([
-      'Could not load the summary',
-      'Could not load operations',
-    ]);
+    expect(screen.getAllByRole('alert').map((a) => a.querySelector('strong')?.textContent)).toEqual(
+      ['Could not load the summary', 'Could not load operations'],
+    );
   });
 
   it('refetches when the WebSocket reports a new operation', async () => {

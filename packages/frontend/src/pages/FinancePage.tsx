@@ -19,7 +19,13 @@ import { useApi } from '../app/services';
 import { ContractForm, type FieldSpec } from '../components/ContractForm';
 import { CrudTable, type FormRenderProps } from '../components/CrudTable';
 import { Field } from '../components/Field';
-import { formatDateTime, formatMoney, humanize, isoToLocalInput, localInputToIso } from '../components/format';
+import {
+  formatDateTime,
+  formatMoney,
+  humanize,
+  isoToLocalInput,
+  localInputToIso,
+} from '../components/format';
 import { optional, str } from '../components/formValues';
 import { QueryState } from '../components/QueryState';
 
@@ -68,7 +74,20 @@ function OperationForm({ item, ...props }: FormRenderProps<Operation>) {
 // ---- the summary chart: plain CSS bars, no chart library --------------------------------------
 const toNumber = (money: string) => Number(money);
 
-function Bars({ rows, label }: { rows: { key: string; label: string; income: string; expense: string; net: string; currency: string }[]; label: string }) {
+function Bars({
+  rows,
+  label,
+}: {
+  rows: {
+    key: string;
+    label: string;
+    income: string;
+    expense: string;
+    net: string;
+    currency: string;
+  }[];
+  label: string;
+}) {
   const max = Math.max(1, ...rows.flatMap((r) => [toNumber(r.income), toNumber(r.expense)]));
   return (
     <div className="chart" role="table" aria-label={label}>
@@ -81,10 +100,19 @@ function Bars({ rows, label }: { rows: { key: string; label: string; income: str
         <div key={r.key} className="bar-row" role="row">
           <span role="rowheader">{r.label}</span>
           <span className="bar-track" role="cell">
-            <span className="bar bar-income" style={{ width: `${(toNumber(r.income) / max) * 100}%` }} title={`Income ${formatMoney(r.income, r.currency)}`} />
-            <span className="bar bar-expense" style={{ width: `${(toNumber(r.expense) / max) * 100}%` }} title={`Expense ${formatMoney(r.expense, r.currency)}`} />
+            <span
+              className="bar bar-income"
+              style={{ width: `${(toNumber(r.income) / max) * 100}%` }}
+              title={`Income ${formatMoney(r.income, r.currency)}`}
+            />
+            <span
+              className="bar bar-expense"
+              style={{ width: `${(toNumber(r.expense) / max) * 100}%` }}
+              title={`Expense ${formatMoney(r.expense, r.currency)}`}
+            />
             <span className="visually-hidden">
-              income {formatMoney(r.income, r.currency)}, expense {formatMoney(r.expense, r.currency)}
+              income {formatMoney(r.income, r.currency)}, expense{' '}
+              {formatMoney(r.expense, r.currency)}
             </span>
           </span>
           <span role="cell" className={toNumber(r.net) < 0 ? 'field-error num' : 'num'}>
@@ -98,7 +126,11 @@ function Bars({ rows, label }: { rows: { key: string; label: string; income: str
 
 function monthLabel(month: string): string {
   const [y, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, 1)).toLocaleDateString(undefined, { year: 'numeric', month: 'short', timeZone: 'UTC' });
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, 1)).toLocaleDateString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  });
 }
 
 function SummaryPanel({ query }: { query: Query }) {
@@ -127,12 +159,17 @@ function SummaryPanel({ query }: { query: Query }) {
           const categories = s.by_category.filter((c) => c.currency === currency);
           return (
             <>
-              <ul className="stat-list" aria-label="Totals per currency" style={{ marginBottom: '1rem' }}>
+              <ul
+                className="stat-list"
+                aria-label="Totals per currency"
+                style={{ marginBottom: '1rem' }}
+              >
                 {s.by_currency.map((t) => (
                   <li key={t.currency}>
                     <strong>{t.currency}</strong>
                     <span>
-                      income {formatMoney(t.income, t.currency)} · expense {formatMoney(t.expense, t.currency)} · net{' '}
+                      income {formatMoney(t.income, t.currency)} · expense{' '}
+                      {formatMoney(t.expense, t.currency)} · net{' '}
                       <strong>{formatMoney(t.net, t.currency)}</strong> ({t.operations} operations)
                     </span>
                   </li>
@@ -150,7 +187,13 @@ function SummaryPanel({ query }: { query: Query }) {
                 </Field>
                 <Field label="Group by">
                   {(p) => (
-                    <select {...p} value={view} onChange={(e) => setView(e.target.value === 'category' ? 'category' : 'month')}>
+                    <select
+                      {...p}
+                      value={view}
+                      onChange={(e) =>
+                        setView(e.target.value === 'category' ? 'category' : 'month')
+                      }
+                    >
                       <option value="month">Month</option>
                       <option value="category">Category</option>
                     </select>
@@ -164,12 +207,20 @@ function SummaryPanel({ query }: { query: Query }) {
               {view === 'month' ? (
                 <Bars
                   label={`Income and expense by month, ${currency}`}
-                  rows={months.map((m: FinanceMonthTotals) => ({ key: m.month, label: monthLabel(m.month), ...m }))}
+                  rows={months.map((m: FinanceMonthTotals) => ({
+                    key: m.month,
+                    label: monthLabel(m.month),
+                    ...m,
+                  }))}
                 />
               ) : (
                 <Bars
                   label={`Income and expense by category, ${currency}`}
-                  rows={categories.map((c: FinanceCategoryTotals) => ({ key: c.category, label: humanize(c.category), ...c }))}
+                  rows={categories.map((c: FinanceCategoryTotals) => ({
+                    key: c.category,
+                    label: humanize(c.category),
+                    ...c,
+                  }))}
                 />
               )}
             </>
@@ -197,11 +248,16 @@ export default function FinancePage() {
   const toDay = params.get('to') ?? '';
   const category = useDeferredValue(categoryInput.trim());
   const currency = useDeferredValue(currencyInput.trim().toUpperCase());
-  const categoryError = category && !OperationCategory.safeParse(category).success ? 'Must be a slug like gold_sale' : undefined;
-  const currencyError = currency && !Currency.safeParse(currency).success ? 'Must be a code like USD' : undefined;
+  const categoryError =
+    category && !OperationCategory.safeParse(category).success
+      ? 'Must be a slug like gold_sale'
+      : undefined;
+  const currencyError =
+    currency && !Currency.safeParse(currency).success ? 'Must be a code like USD' : undefined;
   const from = dayStart(fromDay);
   const to = dayStart(toDay, 1);
-  const rangeError = from && to && Date.parse(from) >= Date.parse(to) ? 'Must not be before “From”' : undefined;
+  const rangeError =
+    from && to && Date.parse(from) >= Date.parse(to) ? 'Must not be before “From”' : undefined;
 
   const filters: Query = {
     ...(type ? { type } : {}),
@@ -227,7 +283,12 @@ export default function FinancePage() {
       <div className="page-header">
         <h1 id="finance-title">Finance</h1>
       </div>
-      <form className="toolbar" role="search" aria-label="Filter operations" onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="toolbar"
+        role="search"
+        aria-label="Filter operations"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <Field label="Type">
           {(p) => (
             <select {...p} value={type ?? ''} onChange={(e) => setParam('type', e.target.value)}>
@@ -241,16 +302,43 @@ export default function FinancePage() {
           )}
         </Field>
         <Field label="Category" error={categoryError}>
-          {(p) => <input {...p} value={categoryInput} onChange={(e) => setParam('category', e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              value={categoryInput}
+              onChange={(e) => setParam('category', e.target.value)}
+            />
+          )}
         </Field>
         <Field label="Currency" error={currencyError}>
-          {(p) => <input {...p} value={currencyInput} size={5} onChange={(e) => setParam('currency', e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              value={currencyInput}
+              size={5}
+              onChange={(e) => setParam('currency', e.target.value)}
+            />
+          )}
         </Field>
         <Field label="From">
-          {(p) => <input {...p} type="date" value={fromDay} onChange={(e) => setParam('from', e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="date"
+              value={fromDay}
+              onChange={(e) => setParam('from', e.target.value)}
+            />
+          )}
         </Field>
         <Field label="To" error={rangeError}>
-          {(p) => <input {...p} type="date" value={toDay} onChange={(e) => setParam('to', e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="date"
+              value={toDay}
+              onChange={(e) => setParam('to', e.target.value)}
+            />
+          )}
         </Field>
         {(filtered || categoryInput || currencyInput) && (
           <button type="button" className="btn" onClick={() => setParams({}, { replace: true })}>
@@ -270,9 +358,16 @@ export default function FinancePage() {
         itemLabel={(o) => `${o.type} ${formatMoney(o.amount, o.currency)} (${o.category})`}
         columns={[
           { header: 'When', cell: (o) => formatDateTime(o.occurred_at) },
-          { header: 'Type', cell: (o) => <span className={`badge badge-${o.type}`}>{humanize(o.type)}</span> },
+          {
+            header: 'Type',
+            cell: (o) => <span className={`badge badge-${o.type}`}>{humanize(o.type)}</span>,
+          },
           { header: 'Category', cell: (o) => humanize(o.category) },
-          { header: 'Amount', cell: (o) => `${o.type === 'expense' ? '−' : '+'}${formatMoney(o.amount, o.currency)}`, numeric: true },
+          {
+            header: 'Amount',
+            cell: (o) => `${o.type === 'expense' ? '−' : '+'}${formatMoney(o.amount, o.currency)}`,
+            numeric: true,
+          },
           { header: 'Bot', cell: (o) => o.bot_id ?? '—' },
           { header: 'Comment', cell: (o) => o.comment || '—' },
         ]}

@@ -12,7 +12,9 @@ describe('Resources page', () => {
     server.use(
       http.get(`${API}/api/v1/resources/licenses`, async () => {
         await g.wait;
-        return HttpResponse.json(page([license({ key: 'LIC-1', status: 'expired', bot_ids: ['b1', 'b2'] })]));
+        return HttpResponse.json(
+          page([license({ key: 'LIC-1', status: 'expired', bot_ids: ['b1', 'b2'] })]),
+        );
       }),
     );
     renderApp({ route: '/resources' });
@@ -27,7 +29,11 @@ describe('Resources page', () => {
   it('shows empty and error states per tab', async () => {
     server.use(
       http.get(`${API}/api/v1/resources/licenses`, () => HttpResponse.json(page([]))),
-      http.get(`${API}/api/v1/resources/subscriptions`, () => HttpResponse.json(problem(503, 'Service unavailable', 'writes are frozen'), { status: 503 })),
+      http.get(`${API}/api/v1/resources/subscriptions`, () =>
+        HttpResponse.json(problem(503, 'Service unavailable', 'writes are frozen'), {
+          status: 503,
+        }),
+      ),
     );
     const { user } = renderApp({ route: '/resources' });
     expect(await screen.findByText('No licenses yet.')).toBeTruthy();
@@ -40,7 +46,9 @@ describe('Resources page', () => {
   it('moves between tabs with the arrow keys', async () => {
     server.use(
       http.get(`${API}/api/v1/resources/licenses`, () => HttpResponse.json(page([]))),
-      http.get(`${API}/api/v1/resources/proxies`, () => HttpResponse.json(page([proxy({ ip: '198.51.100.4', port: 3128 })]))),
+      http.get(`${API}/api/v1/resources/proxies`, () =>
+        HttpResponse.json(page([proxy({ ip: '198.51.100.4', port: 3128 })])),
+      ),
     );
     const { user } = renderApp({ route: '/resources' });
     await screen.findByText('No licenses yet.');
@@ -57,7 +65,10 @@ describe('Resources page', () => {
       http.get(`${API}/api/v1/resources/proxies`, () => HttpResponse.json(page([]))),
       http.post(`${API}/api/v1/resources/proxies`, async ({ request }) => {
         bodies.push(await request.json());
-        return HttpResponse.json(validationProblem([{ field: 'body.port', message: 'port is blocked by the provider' }]), { status: 400 });
+        return HttpResponse.json(
+          validationProblem([{ field: 'body.port', message: 'port is blocked by the provider' }]),
+          { status: 400 },
+        );
       }),
     );
     const { user } = renderApp({ route: '/resources?tab=proxies' });
@@ -77,14 +88,23 @@ describe('Resources page', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Create proxy' }));
     expect(await within(dialog).findByText('port is blocked by the provider')).toBeTruthy();
     expect(bodies).toHaveLength(1);
-    expect(ProxyCreate.parse(bodies[0])).toMatchObject({ ip: '203.0.113.9', port: 25, provider: 'proxyco', country: 'DE' });
-    expect((within(dialog).getByLabelText('IP address') as HTMLInputElement).value).toBe('203.0.113.9');
+    expect(ProxyCreate.parse(bodies[0])).toMatchObject({
+      ip: '203.0.113.9',
+      port: 25,
+      provider: 'proxyco',
+      country: 'DE',
+    });
+    expect((within(dialog).getByLabelText('IP address') as HTMLInputElement).value).toBe(
+      '203.0.113.9',
+    );
     expect((within(dialog).getByLabelText('Port') as HTMLInputElement).value).toBe('25');
   });
 
   it('shows subscription prices as exact decimal strings', async () => {
     server.use(
-      http.get(`${API}/api/v1/resources/subscriptions`, () => HttpResponse.json(page([subscription({ name: 'VPN', price: '1234.5', currency: 'EUR' })]))),
+      http.get(`${API}/api/v1/resources/subscriptions`, () =>
+        HttpResponse.json(page([subscription({ name: 'VPN', price: '1234.5', currency: 'EUR' })])),
+      ),
     );
     renderApp({ route: '/resources?tab=subscriptions' });
     const table = await screen.findByRole('table', { name: 'Subscriptions' });

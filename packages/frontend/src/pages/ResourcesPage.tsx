@@ -25,7 +25,9 @@ import { formatDateTime, formatMoney, humanize, isoToLocalInput } from '../compo
 import { list, optional, optionalTime } from '../components/formValues';
 import { numberOrRaw } from '../components/useContractForm';
 
-const Badge = ({ value }: { value: string }) => <span className={`badge badge-${value}`}>{humanize(value)}</span>;
+const Badge = ({ value }: { value: string }) => (
+  <span className={`badge badge-${value}`}>{humanize(value)}</span>
+);
 
 // ---- licenses -------------------------------------------------------------------------------
 const licenseFields: FieldSpec[] = [
@@ -241,7 +243,12 @@ export default function ResourcesPage() {
       <div className="page-header">
         <h1 id="resources-title">Resources</h1>
       </div>
-      <Tabs tabs={TABS} current={current.id} label="Resource types" onSelect={(id) => setParams({ tab: id }, { replace: true })} />
+      <Tabs
+        tabs={TABS}
+        current={current.id}
+        label="Resource types"
+        onSelect={(id) => setParams({ tab: id }, { replace: true })}
+      />
       <div role="tabpanel" id={`panel-${current.id}`} aria-labelledby={`tab-${current.id}`}>
         <current.Panel />
       </div>

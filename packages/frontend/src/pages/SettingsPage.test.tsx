@@ -5,7 +5,11 @@ import { problem, settingsSection, validationProblem } from '../test/fixtures';
 import { renderApp } from '../test/render';
 import { API, gate, server } from '../test/server';
 
-const general = settingsSection({ section: 'general', data: { currency: 'EUR', timezone: 'Europe/Berlin', language: 'ru' }, updated_at: '2026-11-01T08:00:00.000Z' });
+const general = settingsSection({
+  section: 'general',
+  data: { currency: 'EUR', timezone: 'Europe/Berlin', language: 'ru' },
+  updated_at: '2026-11-01T08:00:00.000Z',
+});
 
 describe('Settings page', () => {
   it('shows loading, then the stored values', async () => {
@@ -27,7 +31,11 @@ describe('Settings page', () => {
   });
 
   it('shows an error state', async () => {
-    server.use(http.get(`${API}/api/v1/settings`, () => HttpResponse.json(problem(500, 'Internal Server Error'), { status: 500 })));
+    server.use(
+      http.get(`${API}/api/v1/settings`, () =>
+        HttpResponse.json(problem(500, 'Internal Server Error'), { status: 500 }),
+      ),
+    );
     renderApp({ route: '/settings' });
     expect((await screen.findByRole('alert')).textContent).toContain('Could not load settings');
   });
@@ -37,12 +45,23 @@ describe('Settings page', () => {
     server.use(
       http.get(`${API}/api/v1/settings`, () => HttpResponse.json({ items: [] })),
       http.put(`${API}/api/v1/settings/farm`, async ({ request }) => {
-        const body = (await request.json()) as { data: { max_bots_per_vm: number; default_project: string } };
+        const body = (await request.json()) as {
+          data: { max_bots_per_vm: number; default_project: string };
+        };
         puts.push(body);
         if (puts.length === 1) {
-          return HttpResponse.json(validationProblem([{ field: 'body.data.default_project', message: 'unknown project' }]), { status: 400 });
+          return HttpResponse.json(
+            validationProblem([{ field: 'body.data.default_project', message: 'unknown project' }]),
+            { status: 400 },
+          );
         }
-        return HttpResponse.json(settingsSection({ section: 'farm', data: body.data, updated_at: '2026-11-02T10:00:00.000Z' }));
+        return HttpResponse.json(
+          settingsSection({
+            section: 'farm',
+            data: body.data,
+            updated_at: '2026-11-02T10:00:00.000Z',
+          }),
+        );
       }),
     );
     const { user } = renderApp({ route: '/settings' });
@@ -52,8 +71,12 @@ describe('Settings page', () => {
     await user.type(within(form).getByLabelText('Default project'), 'lineage2');
     await user.click(within(form).getByRole('button', { name: 'Save farm' }));
     expect(await within(form).findByText('unknown project')).toBeTruthy();
-    expect(within(form).getByLabelText('Default project').getAttribute('aria-invalid')).toBe('true');
-    expect((within(form).getByLabelText('Default project') as HTMLInputElement).value).toBe('lineage2');
+    expect(within(form).getByLabelText('Default project').getAttribute('aria-invalid')).toBe(
+      'true',
+    );
+    expect((within(form).getByLabelText('Default project') as HTMLInputElement).value).toBe(
+      'lineage2',
+    );
     expect(puts[0]).toEqual({ data: { max_bots_per_vm: 6, default_project: 'lineage2' } });
 
     await user.click(within(form).getByRole('button', { name: 'Save farm' }));

@@ -1,4 +1,9 @@
-import { SettingsList, SettingsSection, settingsSections, type SettingsSectionName } from '@bot-mox/contracts';
+import {
+  SettingsList,
+  SettingsSection,
+  settingsSections,
+  type SettingsSectionName,
+} from '@bot-mox/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, type FieldErrors } from '../api/errors';
@@ -28,9 +33,21 @@ const SECTIONS: Record<SettingsSectionName, SectionSpec> = {
       { name: 'timezone', label: 'Time zone', type: 'text', hint: 'e.g. Europe/Berlin' },
       { name: 'language', label: 'Language', type: 'text', hint: 'e.g. en or ru' },
     ],
-    defaults: { currency: 'USD', timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, language: 'en' },
-    toForm: (d) => ({ currency: str(d.currency as string), timezone: str(d.timezone as string), language: str(d.language as string) }),
-    toInput: (v) => ({ currency: str(v.currency).trim().toUpperCase(), timezone: str(v.timezone).trim(), language: str(v.language).trim() }),
+    defaults: {
+      currency: 'USD',
+      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      language: 'en',
+    },
+    toForm: (d) => ({
+      currency: str(d.currency as string),
+      timezone: str(d.timezone as string),
+      language: str(d.language as string),
+    }),
+    toInput: (v) => ({
+      currency: str(v.currency).trim().toUpperCase(),
+      timezone: str(v.timezone).trim(),
+      language: str(v.language).trim(),
+    }),
   },
   alerts: {
     title: 'Alerts',
@@ -57,11 +74,22 @@ const SECTIONS: Record<SettingsSectionName, SectionSpec> = {
     description: 'Capacity and defaults for new bots.',
     fields: [
       { name: 'max_bots_per_vm', label: 'Max bots per VM', type: 'number' },
-      { name: 'default_project', label: 'Default project', type: 'text', hint: 'A slug, e.g. wow_tbc' },
+      {
+        name: 'default_project',
+        label: 'Default project',
+        type: 'text',
+        hint: 'A slug, e.g. wow_tbc',
+      },
     ],
     defaults: { max_bots_per_vm: '4', default_project: '' },
-    toForm: (d) => ({ max_bots_per_vm: String(d.max_bots_per_vm ?? ''), default_project: str(d.default_project as string) }),
-    toInput: (v) => ({ max_bots_per_vm: numberOrRaw(str(v.max_bots_per_vm)), default_project: str(v.default_project).trim() }),
+    toForm: (d) => ({
+      max_bots_per_vm: String(d.max_bots_per_vm ?? ''),
+      default_project: str(d.default_project as string),
+    }),
+    toInput: (v) => ({
+      max_bots_per_vm: numberOrRaw(str(v.max_bots_per_vm)),
+      default_project: str(v.default_project).trim(),
+    }),
   },
 };
 
@@ -69,7 +97,8 @@ const SECTIONS: Record<SettingsSectionName, SectionSpec> = {
 function unwrapDataErrors(error: unknown): unknown {
   if (!(error instanceof ApiError)) return error;
   const fieldErrors: FieldErrors = {};
-  for (const [key, messages] of Object.entries(error.fieldErrors)) fieldErrors[key.replace(/^data\./, '')] = messages;
+  for (const [key, messages] of Object.entries(error.fieldErrors))
+    fieldErrors[key.replace(/^data\./, '')] = messages;
   return new ApiError(error.status, error.problem, fieldErrors);
 }
 
@@ -83,7 +112,9 @@ function SectionForm({ name, stored }: { name: SettingsSectionName; stored?: Set
     onSuccess: (section) => {
       setSavedAt(section.updated_at);
       queryClient.setQueryData<SettingsList>(keys.settings, (old) =>
-        old ? { items: [...old.items.filter((s) => s.section !== name), section] } : { items: [section] },
+        old
+          ? { items: [...old.items.filter((s) => s.section !== name), section] }
+          : { items: [section] },
       );
     },
   });
@@ -92,7 +123,9 @@ function SectionForm({ name, stored }: { name: SettingsSectionName; stored?: Set
       <h2 id={`settings-${name}`}>{spec.title}</h2>
       <p className="muted">
         {spec.description}{' '}
-        {stored ? `Last saved ${formatDateTime(savedAt ?? stored.updated_at)}.` : 'Not saved yet: showing defaults.'}
+        {stored
+          ? `Last saved ${formatDateTime(savedAt ?? stored.updated_at)}.`
+          : 'Not saved yet: showing defaults.'}
       </p>
       <ContractForm
         label={`${spec.title} settings`}
@@ -100,7 +133,9 @@ function SectionForm({ name, stored }: { name: SettingsSectionName; stored?: Set
         initial={stored ? spec.toForm(stored.data as Record<string, unknown>) : spec.defaults}
         schema={settingsSections[name]}
         toInput={spec.toInput}
-        onSubmit={(data) => save.mutateAsync(data).catch((e: unknown) => Promise.reject(unwrapDataErrors(e)))}
+        onSubmit={(data) =>
+          save.mutateAsync(data).catch((e: unknown) => Promise.reject(unwrapDataErrors(e)))
+        }
         onDone={() => undefined}
         submitLabel={`Save ${spec.title.toLowerCase()}`}
       />
@@ -115,7 +150,10 @@ function SectionForm({ name, stored }: { name: SettingsSectionName; stored?: Set
 
 export default function SettingsPage() {
   const api = useApi();
-  const settings = useQuery({ queryKey: keys.settings, queryFn: ({ signal }) => api.get(paths.settings, SettingsList, undefined, signal) });
+  const settings = useQuery({
+    queryKey: keys.settings,
+    queryFn: ({ signal }) => api.get(paths.settings, SettingsList, undefined, signal),
+  });
   return (
     <section aria-labelledby="settings-title">
       <div className="page-header">
@@ -125,7 +163,11 @@ export default function SettingsPage() {
         {(list) => (
           <div className="grid">
             {(Object.keys(SECTIONS) as SettingsSectionName[]).map((name) => (
-              <SectionForm key={name} name={name} stored={list.items.find((s) => s.section === name)} />
+              <SectionForm
+                key={name}
+                name={name}
+                stored={list.items.find((s) => s.section === name)}
+              />
             ))}
           </div>
         )}

@@ -28,7 +28,11 @@ describe('System status page', () => {
 
   it('shows versions, image tag and every ready check', async () => {
     server.use(
-      http.get(`${API}/api/v1/health`, () => HttpResponse.json(health({ version: '1.4.2', image_tag: 'sha-9f8e7d6', uptime_seconds: 90061 }))),
+      http.get(`${API}/api/v1/health`, () =>
+        HttpResponse.json(
+          health({ version: '1.4.2', image_tag: 'sha-9f8e7d6', uptime_seconds: 90061 }),
+        ),
+      ),
       http.get(`${API}/api/v1/health/ready`, () => HttpResponse.json(ready())),
     );
     renderApp({ route: '/system' });
@@ -37,19 +41,27 @@ describe('System status page', () => {
     expect(screen.getByText('1d 1h 1m 1s')).toBeTruthy();
     expect(screen.getByText('sha-test123')).toBeTruthy(); // frontend image tag from runtime config
     const checks = await screen.findByRole('list', { name: 'Ready checks' });
-    expect(within(checks).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      'OKdatabase',
-      'OKmigrations',
-      'OKartifacts_bucket',
-    ]);
+    expect(
+      within(checks)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['OKdatabase', 'OKmigrations', 'OKartifacts_bucket']);
   });
 
   it('reads the 503 body of a failing ready check and names the failing check', async () => {
     server.use(
-      http.get(`${API}/api/v1/health`, () => HttpResponse.json(health({ status: 'degraded', s3_ready: false }))),
+      http.get(`${API}/api/v1/health`, () =>
+        HttpResponse.json(health({ status: 'degraded', s3_ready: false })),
+      ),
       http.get(`${API}/api/v1/health/ready`, () =>
         HttpResponse.json(
-          ready({ status: 'not_ready', checks: { database: { ok: true }, artifacts_bucket: { ok: false, detail: 'bucket not reachable' } } }),
+          ready({
+            status: 'not_ready',
+            checks: {
+              database: { ok: true },
+              artifacts_bucket: { ok: false, detail: 'bucket not reachable' },
+            },
+          }),
           { status: 503 },
         ),
       ),
@@ -58,17 +70,20 @@ describe('System status page', () => {
     expect(await screen.findByText('bucket not reachable')).toBeTruthy();
     expect(screen.getByText(/Overall/).textContent).toBe('Overall: not ready');
     const checks = screen.getByRole('list', { name: 'Ready checks' });
-    expect(within(checks).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      'OKdatabase',
-      'FAILartifacts_bucketbucket not reachable',
-    ]);
+    expect(
+      within(checks)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['OKdatabase', 'FAILartifacts_bucketbucket not reachable']);
   });
 
   it('shows an error with retry when the backend is down, then recovers', async () => {
     let healthy = false;
     server.use(
       http.get(`${API}/api/v1/health`, () =>
-        healthy ? HttpResponse.json(health({ version: '2.0.0' })) : HttpResponse.json(problem(502, 'Bad Gateway'), { status: 502 }),
+        healthy
+          ? HttpResponse.json(health({ version: '2.0.0' }))
+          : HttpResponse.json(problem(502, 'Bad Gateway'), { status: 502 }),
       ),
       http.get(`${API}/api/v1/health/ready`, () => HttpResponse.json(ready({ checks: {} }))),
     );

@@ -33,7 +33,11 @@ export default function SystemPage() {
   const ready = useQuery({
     queryKey: keys.ready,
     queryFn: ({ signal }) =>
-      api.request('GET', paths.healthReady, { schema: ReadyResponse, signal, acceptStatuses: [503] }),
+      api.request('GET', paths.healthReady, {
+        schema: ReadyResponse,
+        signal,
+        acceptStatuses: [503],
+      }),
     refetchInterval: 15_000,
   });
 
@@ -55,12 +59,18 @@ export default function SystemPage() {
       <div className="grid">
         <section className="panel" aria-labelledby="backend-title">
           <h2 id="backend-title">Backend</h2>
-          <QueryState query={health} loading="Loading backend health…" errorTitle="Backend health unavailable">
+          <QueryState
+            query={health}
+            loading="Loading backend health…"
+            errorTitle="Backend health unavailable"
+          >
             {(h) => (
               <dl className="facts">
                 <dt>Status</dt>
                 <dd>
-                  <span className={`badge badge-${h.status === 'ok' ? 'ok' : 'bad'}`}>{h.status}</span>
+                  <span className={`badge badge-${h.status === 'ok' ? 'ok' : 'bad'}`}>
+                    {h.status}
+                  </span>
                 </dd>
                 <dt>Version</dt>
                 <dd>{h.version}</dd>

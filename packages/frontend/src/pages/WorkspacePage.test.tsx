@@ -12,7 +12,11 @@ describe('Workspace page', () => {
       http.get(`${API}/api/v1/workspace/tasks`, async () => {
         await g.wait;
         return HttpResponse.json(
-          page([task({ title: 'Renew proxies' }), task({ title: 'Level alts', status: 'in_progress' }), task({ title: 'Buy licenses', status: 'done' })]),
+          page([
+            task({ title: 'Renew proxies' }),
+            task({ title: 'Level alts', status: 'in_progress' }),
+            task({ title: 'Buy licenses', status: 'done' }),
+          ]),
         );
       }),
     );
@@ -21,8 +25,12 @@ describe('Workspace page', () => {
     g.open();
     const todo = await screen.findByRole('region', { name: 'To do' });
     expect(within(todo).getByText('Renew proxies')).toBeTruthy();
-    expect(within(screen.getByRole('region', { name: 'In progress' })).getByText('Level alts')).toBeTruthy();
-    expect(within(screen.getByRole('region', { name: 'Done' })).getByText('Buy licenses')).toBeTruthy();
+    expect(
+      within(screen.getByRole('region', { name: 'In progress' })).getByText('Level alts'),
+    ).toBeTruthy();
+    expect(
+      within(screen.getByRole('region', { name: 'Done' })).getByText('Buy licenses'),
+    ).toBeTruthy();
   });
 
   it('moves a task to another column with a PATCH of its status', async () => {
@@ -38,20 +46,36 @@ describe('Workspace page', () => {
       }),
     );
     const { user } = renderApp({ route: '/workspace?tab=tasks' });
-    await user.click(await screen.findByRole('button', { name: 'Move Renew proxies to In progress' }));
-    await waitFor(() => expect(within(screen.getByRole('region', { name: 'In progress' })).queryByText('Renew proxies')).toBeTruthy());
+    await user.click(
+      await screen.findByRole('button', { name: 'Move Renew proxies to In progress' }),
+    );
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole('region', { name: 'In progress' })).queryByText('Renew proxies'),
+      ).toBeTruthy(),
+    );
     expect(patches).toEqual([{ status: 'in_progress' }]);
-    expect(within(screen.getByRole('region', { name: 'To do' })).queryByText('Renew proxies')).toBeNull();
+    expect(
+      within(screen.getByRole('region', { name: 'To do' })).queryByText('Renew proxies'),
+    ).toBeNull();
   });
 
   it('reports a failed move and leaves the task where it was', async () => {
     server.use(
-      http.get(`${API}/api/v1/workspace/tasks`, () => HttpResponse.json(page([task({ id: 'task_stuck', title: 'Stuck' })]))),
-      http.patch(`${API}/api/v1/workspace/tasks/task_stuck`, () => HttpResponse.json(problem(503, 'Service unavailable', 'writes are frozen'), { status: 503 })),
+      http.get(`${API}/api/v1/workspace/tasks`, () =>
+        HttpResponse.json(page([task({ id: 'task_stuck', title: 'Stuck' })])),
+      ),
+      http.patch(`${API}/api/v1/workspace/tasks/task_stuck`, () =>
+        HttpResponse.json(problem(503, 'Service unavailable', 'writes are frozen'), {
+          status: 503,
+        }),
+      ),
     );
     const { user } = renderApp({ route: '/workspace' });
     await user.click(await screen.findByRole('button', { name: 'Move Stuck to Done' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('Could not move “Stuck”: Service unavailable: writes are frozen');
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'Could not move “Stuck”: Service unavailable: writes are frozen',
+    );
     expect(within(screen.getByRole('region', { name: 'To do' })).getByText('Stuck')).toBeTruthy();
   });
 
@@ -60,7 +84,11 @@ describe('Workspace page', () => {
     server.use(http.get(`${API}/api/v1/workspace/notes`, () => HttpResponse.json(page(notes))));
     const { unmount } = renderApp({ route: '/workspace?tab=notes' });
     const list = await screen.findByRole('list', { name: 'Notes list' });
-    expect(within(list).getAllByRole('heading').map((h) => h.textContent)).toEqual(['📌 Important', 'Plain']);
+    expect(
+      within(list)
+        .getAllByRole('heading')
+        .map((h) => h.textContent),
+    ).toEqual(['📌 Important', 'Plain']);
     unmount();
     notes = [];
     renderApp({ route: '/workspace?tab=notes' });
@@ -95,7 +123,12 @@ describe('Workspace page', () => {
       http.get(`${API}/api/v1/workspace/calendar`, ({ request }) => {
         froms.push(new URL(request.url).searchParams.get('from'));
         if (fail) return HttpResponse.json(problem(500, 'Internal Server Error'), { status: 500 });
-        return HttpResponse.json(page([calendarEvent({ title: 'Patch day', date: '2026-11-10' }), calendarEvent({ title: 'Raid reset', date: '2026-11-10' })]));
+        return HttpResponse.json(
+          page([
+            calendarEvent({ title: 'Patch day', date: '2026-11-10' }),
+            calendarEvent({ title: 'Raid reset', date: '2026-11-10' }),
+          ]),
+        );
       }),
     );
     const { user, unmount } = renderApp({ route: '/workspace?tab=calendar' });

@@ -35,7 +35,15 @@ function useEditor<T>() {
   return { editing, setEditing, deleting, setDeleting };
 }
 
-function SectionHeader({ title, action, onAction }: { title: string; action: string; onAction: () => void }) {
+function SectionHeader({
+  title,
+  action,
+  onAction,
+}: {
+  title: string;
+  action: string;
+  onAction: () => void;
+}) {
   return (
     <div className="toolbar">
       <h2 className="visually-hidden">{title}</h2>
@@ -50,14 +58,25 @@ function SectionHeader({ title, action, onAction }: { title: string; action: str
 // ---- notes ----------------------------------------------------------------------------------
 function NotesSection() {
   const notes = useAllPages(keys.notes, paths.notes, NotePage, { sort: '-updated_at' });
-  const { create, update, remove } = useCollectionMutations(keys.notes, paths.notes, paths.note, Note);
+  const { create, update, remove } = useCollectionMutations(
+    keys.notes,
+    paths.notes,
+    paths.note,
+    Note,
+  );
   const { editing, setEditing, deleting, setDeleting } = useEditor<Note>();
   const editingNote = editing === 'new' ? undefined : (editing ?? undefined);
 
   return (
     <section aria-label="Notes">
       <SectionHeader title="Notes" action="New note" onAction={() => setEditing('new')} />
-      <QueryState query={notes} loading="Loading notes…" errorTitle="Could not load notes" isEmpty={(d) => d.items.length === 0} empty="No notes yet.">
+      <QueryState
+        query={notes}
+        loading="Loading notes…"
+        errorTitle="Could not load notes"
+        isEmpty={(d) => d.items.length === 0}
+        empty="No notes yet."
+      >
         {({ items }) => (
           <ul className="notes" aria-label="Notes list">
             {[...items]
@@ -71,10 +90,20 @@ function NotesSection() {
                   <p className="note-content">{n.content || <em>Empty note</em>}</p>
                   <small className="muted">Updated {formatDateTime(n.updated_at)}</small>
                   <div className="card-actions">
-                    <button type="button" className="btn btn-small" aria-label={`Edit note ${n.title}`} onClick={() => setEditing(n)}>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      aria-label={`Edit note ${n.title}`}
+                      onClick={() => setEditing(n)}
+                    >
                       Edit
                     </button>
-                    <button type="button" className="btn btn-small btn-danger" aria-label={`Delete note ${n.title}`} onClick={() => setDeleting(n)}>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger"
+                      aria-label={`Delete note ${n.title}`}
+                      onClick={() => setDeleting(n)}
+                    >
                       Delete
                     </button>
                   </div>
@@ -84,7 +113,10 @@ function NotesSection() {
         )}
       </QueryState>
       {editing && (
-        <Dialog title={editingNote ? `Edit note ${editingNote.title}` : 'New note'} onClose={() => setEditing(null)}>
+        <Dialog
+          title={editingNote ? `Edit note ${editingNote.title}` : 'New note'}
+          onClose={() => setEditing(null)}
+        >
           <ContractForm
             label={editingNote ? 'Edit note' : 'New note'}
             fields={[
@@ -92,17 +124,35 @@ function NotesSection() {
               { name: 'content', label: 'Content', type: 'textarea' },
               { name: 'pinned', label: 'Pinned', type: 'checkbox' },
             ]}
-            initial={{ title: editingNote?.title ?? '', content: editingNote?.content ?? '', pinned: editingNote?.pinned ?? false }}
+            initial={{
+              title: editingNote?.title ?? '',
+              content: editingNote?.content ?? '',
+              pinned: editingNote?.pinned ?? false,
+            }}
             schema={editingNote ? NoteUpdate : NoteCreate}
-            toInput={(v) => ({ title: str(v.title), content: str(v.content), pinned: v.pinned === true })}
-            onSubmit={(body) => (editingNote ? update.mutateAsync({ id: editingNote.id, body }) : create.mutateAsync(body))}
+            toInput={(v) => ({
+              title: str(v.title),
+              content: str(v.content),
+              pinned: v.pinned === true,
+            })}
+            onSubmit={(body) =>
+              editingNote
+                ? update.mutateAsync({ id: editingNote.id, body })
+                : create.mutateAsync(body)
+            }
             onDone={() => setEditing(null)}
             onCancel={() => setEditing(null)}
             submitLabel={editingNote ? 'Save changes' : 'Create note'}
           />
         </Dialog>
       )}
-      {deleting && <ConfirmDelete what={`note ${deleting.title}`} onConfirm={() => remove.mutateAsync(deleting.id)} onClose={() => setDeleting(null)} />}
+      {deleting && (
+        <ConfirmDelete
+          what={`note ${deleting.title}`}
+          onConfirm={() => remove.mutateAsync(deleting.id)}
+          onClose={() => setDeleting(null)}
+        />
+      )}
     </section>
   );
 }
@@ -114,24 +164,58 @@ const COLUMNS: { status: TaskStatus; label: string }[] = [
   { status: 'done', label: 'Done' },
 ];
 
-function TaskCard({ task, onEdit, onDelete, onMove, moving }: { task: Task; onEdit: () => void; onDelete: () => void; onMove: (s: TaskStatus) => void; moving: boolean }) {
-  const overdue = task.status !== 'done' && task.due_at !== null && Date.parse(task.due_at) < Date.now();
+function TaskCard({
+  task,
+  onEdit,
+  onDelete,
+  onMove,
+  moving,
+}: {
+  task: Task;
+  onEdit: () => void;
+  onDelete: () => void;
+  onMove: (s: TaskStatus) => void;
+  moving: boolean;
+}) {
+  const overdue =
+    task.status !== 'done' && task.due_at !== null && Date.parse(task.due_at) < Date.now();
   return (
     <li className="card">
       <strong>{task.title}</strong>
       <div className={overdue ? 'field-error' : 'muted'}>
-        <small>{task.due_at ? `${overdue ? 'Overdue: ' : 'Due '}${formatDateTime(task.due_at)}` : 'No due date'}</small>
+        <small>
+          {task.due_at
+            ? `${overdue ? 'Overdue: ' : 'Due '}${formatDateTime(task.due_at)}`
+            : 'No due date'}
+        </small>
       </div>
       <div className="card-actions">
         {COLUMNS.filter((c) => c.status !== task.status).map((c) => (
-          <button key={c.status} type="button" className="btn btn-small" disabled={moving} aria-label={`Move ${task.title} to ${c.label}`} onClick={() => onMove(c.status)}>
+          <button
+            key={c.status}
+            type="button"
+            className="btn btn-small"
+            disabled={moving}
+            aria-label={`Move ${task.title} to ${c.label}`}
+            onClick={() => onMove(c.status)}
+          >
             → {c.label}
           </button>
         ))}
-        <button type="button" className="btn btn-small" aria-label={`Edit task ${task.title}`} onClick={onEdit}>
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-label={`Edit task ${task.title}`}
+          onClick={onEdit}
+        >
           Edit
         </button>
-        <button type="button" className="btn btn-small btn-danger" aria-label={`Delete task ${task.title}`} onClick={onDelete}>
+        <button
+          type="button"
+          className="btn btn-small btn-danger"
+          aria-label={`Delete task ${task.title}`}
+          onClick={onDelete}
+        >
           Delete
         </button>
       </div>
@@ -141,14 +225,23 @@ function TaskCard({ task, onEdit, onDelete, onMove, moving }: { task: Task; onEd
 
 function TasksSection() {
   const tasks = useAllPages(keys.tasks, paths.tasks, TaskPage, { sort: 'due_at' });
-  const { create, update, remove } = useCollectionMutations(keys.tasks, paths.tasks, paths.task, Task, [['dashboard']]);
+  const { create, update, remove } = useCollectionMutations(
+    keys.tasks,
+    paths.tasks,
+    paths.task,
+    Task,
+    [['dashboard']],
+  );
   const { editing, setEditing, deleting, setDeleting } = useEditor<Task>();
   const [moveError, setMoveError] = useState<string | null>(null);
   const editingTask = editing === 'new' ? undefined : (editing ?? undefined);
 
   const move = (task: Task, status: TaskStatus) => {
     setMoveError(null);
-    update.mutate({ id: task.id, body: { status } }, { onError: (e) => setMoveError(`Could not move “${task.title}”: ${describeError(e)}`) });
+    update.mutate(
+      { id: task.id, body: { status } },
+      { onError: (e) => setMoveError(`Could not move “${task.title}”: ${describeError(e)}`) },
+    );
   };
 
   return (
@@ -159,7 +252,13 @@ function TasksSection() {
           {moveError}
         </p>
       )}
-      <QueryState query={tasks} loading="Loading tasks…" errorTitle="Could not load tasks" isEmpty={(d) => d.items.length === 0} empty="No tasks yet.">
+      <QueryState
+        query={tasks}
+        loading="Loading tasks…"
+        errorTitle="Could not load tasks"
+        isEmpty={(d) => d.items.length === 0}
+        empty="No tasks yet."
+      >
         {({ items }) => (
           <div className="board">
             {COLUMNS.map((col) => {
@@ -188,7 +287,10 @@ function TasksSection() {
         )}
       </QueryState>
       {editing && (
-        <Dialog title={editingTask ? `Edit task ${editingTask.title}` : 'New task'} onClose={() => setEditing(null)}>
+        <Dialog
+          title={editingTask ? `Edit task ${editingTask.title}` : 'New task'}
+          onClose={() => setEditing(null)}
+        >
           <ContractForm
             label={editingTask ? 'Edit task' : 'New task'}
             fields={[
@@ -197,7 +299,12 @@ function TasksSection() {
               { name: 'due_at', label: 'Due at', type: 'datetime' },
               { name: 'bot_id', label: 'Bot id', type: 'text' },
             ]}
-            initial={{ title: editingTask?.title ?? '', status: editingTask?.status ?? 'todo', due_at: isoToLocalInput(editingTask?.due_at), bot_id: editingTask?.bot_id ?? '' }}
+            initial={{
+              title: editingTask?.title ?? '',
+              status: editingTask?.status ?? 'todo',
+              due_at: isoToLocalInput(editingTask?.due_at),
+              bot_id: editingTask?.bot_id ?? '',
+            }}
             schema={editingTask ? TaskUpdate : TaskCreate}
             toInput={(v) => ({
               title: str(v.title),
@@ -205,14 +312,24 @@ function TasksSection() {
               due_at: optionalTime(v.due_at, Boolean(editingTask)),
               bot_id: optional(v.bot_id, Boolean(editingTask)),
             })}
-            onSubmit={(body) => (editingTask ? update.mutateAsync({ id: editingTask.id, body }) : create.mutateAsync(body))}
+            onSubmit={(body) =>
+              editingTask
+                ? update.mutateAsync({ id: editingTask.id, body })
+                : create.mutateAsync(body)
+            }
             onDone={() => setEditing(null)}
             onCancel={() => setEditing(null)}
             submitLabel={editingTask ? 'Save changes' : 'Create task'}
           />
         </Dialog>
       )}
-      {deleting && <ConfirmDelete what={`task ${deleting.title}`} onConfirm={() => remove.mutateAsync(deleting.id)} onClose={() => setDeleting(null)} />}
+      {deleting && (
+        <ConfirmDelete
+          what={`task ${deleting.title}`}
+          onConfirm={() => remove.mutateAsync(deleting.id)}
+          onClose={() => setDeleting(null)}
+        />
+      )}
     </section>
   );
 }
@@ -225,8 +342,16 @@ export function todayIsoDate(now = new Date()): string {
 
 function CalendarSection() {
   const [includePast, setIncludePast] = useState(false);
-  const events = useAllPages(keys.calendar, paths.calendar, CalendarEventPage, { sort: 'date', ...(includePast ? {} : { from: todayIsoDate() }) });
-  const { create, update, remove } = useCollectionMutations(keys.calendar, paths.calendar, paths.calendarEvent, CalendarEvent);
+  const events = useAllPages(keys.calendar, paths.calendar, CalendarEventPage, {
+    sort: 'date',
+    ...(includePast ? {} : { from: todayIsoDate() }),
+  });
+  const { create, update, remove } = useCollectionMutations(
+    keys.calendar,
+    paths.calendar,
+    paths.calendarEvent,
+    CalendarEvent,
+  );
   const { editing, setEditing, deleting, setDeleting } = useEditor<CalendarEvent>();
   const editingEvent = editing === 'new' ? undefined : (editing ?? undefined);
 
@@ -234,7 +359,11 @@ function CalendarSection() {
     <section aria-label="Calendar">
       <div className="toolbar">
         <label className="checkbox">
-          <input type="checkbox" checked={includePast} onChange={(e) => setIncludePast(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={includePast}
+            onChange={(e) => setIncludePast(e.target.checked)}
+          />
           Include past events
         </label>
         <span className="spacer" />
@@ -267,10 +396,20 @@ function CalendarSection() {
                           {e.note && <span className="muted"> — {e.note}</span>}
                         </span>
                         <span className="card-actions">
-                          <button type="button" className="btn btn-small" aria-label={`Edit event ${e.title}`} onClick={() => setEditing(e)}>
+                          <button
+                            type="button"
+                            className="btn btn-small"
+                            aria-label={`Edit event ${e.title}`}
+                            onClick={() => setEditing(e)}
+                          >
                             Edit
                           </button>
-                          <button type="button" className="btn btn-small btn-danger" aria-label={`Delete event ${e.title}`} onClick={() => setDeleting(e)}>
+                          <button
+                            type="button"
+                            className="btn btn-small btn-danger"
+                            aria-label={`Delete event ${e.title}`}
+                            onClick={() => setDeleting(e)}
+                          >
                             Delete
                           </button>
                         </span>
@@ -284,7 +423,10 @@ function CalendarSection() {
         }}
       </QueryState>
       {editing && (
-        <Dialog title={editingEvent ? `Edit event ${editingEvent.title}` : 'New event'} onClose={() => setEditing(null)}>
+        <Dialog
+          title={editingEvent ? `Edit event ${editingEvent.title}` : 'New event'}
+          onClose={() => setEditing(null)}
+        >
           <ContractForm
             label={editingEvent ? 'Edit event' : 'New event'}
             fields={[
@@ -292,17 +434,31 @@ function CalendarSection() {
               { name: 'date', label: 'Date', type: 'date' },
               { name: 'note', label: 'Note', type: 'textarea' },
             ]}
-            initial={{ title: editingEvent?.title ?? '', date: editingEvent?.date ?? todayIsoDate(), note: editingEvent?.note ?? '' }}
+            initial={{
+              title: editingEvent?.title ?? '',
+              date: editingEvent?.date ?? todayIsoDate(),
+              note: editingEvent?.note ?? '',
+            }}
             schema={editingEvent ? CalendarEventUpdate : CalendarEventCreate}
             toInput={(v) => ({ title: str(v.title), date: str(v.date), note: str(v.note) })}
-            onSubmit={(body) => (editingEvent ? update.mutateAsync({ id: editingEvent.id, body }) : create.mutateAsync(body))}
+            onSubmit={(body) =>
+              editingEvent
+                ? update.mutateAsync({ id: editingEvent.id, body })
+                : create.mutateAsync(body)
+            }
             onDone={() => setEditing(null)}
             onCancel={() => setEditing(null)}
             submitLabel={editingEvent ? 'Save changes' : 'Create event'}
           />
         </Dialog>
       )}
-      {deleting && <ConfirmDelete what={`event ${deleting.title}`} onConfirm={() => remove.mutateAsync(deleting.id)} onClose={() => setDeleting(null)} />}
+      {deleting && (
+        <ConfirmDelete
+          what={`event ${deleting.title}`}
+          onConfirm={() => remove.mutateAsync(deleting.id)}
+          onClose={() => setDeleting(null)}
+        />
+      )}
     </section>
   );
 }
@@ -326,7 +482,12 @@ export default function WorkspacePage() {
       <div className="page-header">
         <h1 id="workspace-title">Workspace</h1>
       </div>
-      <Tabs tabs={TABS} current={current.id} label="Workspace sections" onSelect={(id) => setParams({ tab: id }, { replace: true })} />
+      <Tabs
+        tabs={TABS}
+        current={current.id}
+        label="Workspace sections"
+        onSelect={(id) => setParams({ tab: id }, { replace: true })}
+      />
       <div role="tabpanel" id={`panel-${current.id}`} aria-labelledby={`tab-${current.id}`}>
         {PANELS[current.id]()}
       </div>

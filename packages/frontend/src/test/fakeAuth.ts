@@ -41,12 +41,23 @@ export class FakeAuth {
     getSession: async () => ({ data: { session: this.session }, error: null }),
     onAuthStateChange: (callback: (event: AuthChangeEvent, session: Session | null) => void) => {
       this.listeners.add(callback);
-      return { data: { subscription: { id: 'fake', callback, unsubscribe: () => this.listeners.delete(callback) } } };
+      return {
+        data: {
+          subscription: {
+            id: 'fake',
+            callback,
+            unsubscribe: () => this.listeners.delete(callback),
+          },
+        },
+      };
     },
     signInWithPassword: async ({ email, password }: { email: string; password: string }) => {
       this.signInCalls.push({ email, password });
       if (this.passwords.get(email) !== password) {
-        return { data: { user: null, session: null }, error: { message: 'Invalid login credentials' } };
+        return {
+          data: { user: null, session: null },
+          error: { message: 'Invalid login credentials' },
+        };
       }
       this.session = makeSession({ user: { ...makeSession().user, email } });
       this.emit('SIGNED_IN');

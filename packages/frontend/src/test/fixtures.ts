@@ -49,7 +49,8 @@ export const bot = (o: Partial<z.input<typeof Bot>> = {}) =>
     ...o,
   });
 
-export const botPage = (items: Bot[], next: string | null = null) => build(BotPage, page(items, next));
+export const botPage = (items: Bot[], next: string | null = null) =>
+  build(BotPage, page(items, next));
 
 export const license = (o: Partial<z.input<typeof License>> = {}) =>
   build(License, {
@@ -99,13 +100,41 @@ export const subscription = (o: Partial<z.input<typeof Subscription>> = {}) =>
   });
 
 export const note = (o: Partial<z.input<typeof Note>> = {}) =>
-  build(Note, { id: nextId('note'), legacy_id: null, title: 'Realm notes', content: 'Firemaw is busy on weekends', pinned: false, created_at: T0, updated_at: T0, ...o });
+  build(Note, {
+    id: nextId('note'),
+    legacy_id: null,
+    title: 'Realm notes',
+    content: 'Firemaw is busy on weekends',
+    pinned: false,
+    created_at: T0,
+    updated_at: T0,
+    ...o,
+  });
 
 export const task = (o: Partial<z.input<typeof Task>> = {}) =>
-  build(Task, { id: nextId('task'), legacy_id: null, title: 'Renew proxies', status: 'todo', due_at: '2026-11-04T12:00:00.000Z', bot_id: null, created_at: T0, updated_at: T0, ...o });
+  build(Task, {
+    id: nextId('task'),
+    legacy_id: null,
+    title: 'Renew proxies',
+    status: 'todo',
+    due_at: '2026-11-04T12:00:00.000Z',
+    bot_id: null,
+    created_at: T0,
+    updated_at: T0,
+    ...o,
+  });
 
 export const calendarEvent = (o: Partial<z.input<typeof CalendarEvent>> = {}) =>
-  build(CalendarEvent, { id: nextId('cal'), legacy_id: null, title: 'Patch day', date: '2026-11-10', note: '', created_at: T0, updated_at: T0, ...o });
+  build(CalendarEvent, {
+    id: nextId('cal'),
+    legacy_id: null,
+    title: 'Patch day',
+    date: '2026-11-10',
+    note: '',
+    created_at: T0,
+    updated_at: T0,
+    ...o,
+  });
 
 export const operation = (o: Partial<z.input<typeof Operation>> = {}) =>
   build(Operation, {
@@ -149,7 +178,10 @@ export const ready = (o: Partial<z.input<typeof ReadyResponse>> = {}) =>
 export const settingsSection = (o: z.input<typeof SettingsSection>) => build(SettingsSection, o);
 
 /** A 400 problem document as the backend sends it. */
-export function validationProblem(errors: { field: string; message: string }[], detail = 'The request has invalid fields') {
+export function validationProblem(
+  errors: { field: string; message: string }[],
+  detail = 'The request has invalid fields',
+) {
   return build(Problem, {
     type: 'https://bot-mox.dev/problems/validation',
     title: 'Validation failed',
@@ -161,5 +193,11 @@ export function validationProblem(errors: { field: string; message: string }[], 
 }
 
 export function problem(status: number, title: string, detail?: string) {
-  return build(Problem, { type: 'about:blank', title, status, ...(detail ? { detail } : {}), request_id: 'req-test-2' });
+  return build(Problem, {
+    type: 'about:blank',
+    title,
+    status,
+    ...(detail ? { detail } : {}),
+    request_id: 'req-test-2',
+  });
 }

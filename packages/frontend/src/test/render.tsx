@@ -31,11 +31,25 @@ interface RenderAppOptions {
 }
 
 /** Renders the whole app (providers, router, shell) at a route, as a signed-in operator by default. */
-export function renderApp({ route = '/', auth = new FakeAuth(), upload }: RenderAppOptions = {}): RenderResult & { user: UserEvent; auth: FakeAuth; queryClient: QueryClient } {
+export function renderApp({
+  route = '/',
+  auth = new FakeAuth(),
+  upload,
+}: RenderAppOptions = {}): RenderResult & {
+  user: UserEvent;
+  auth: FakeAuth;
+  queryClient: QueryClient;
+} {
   const queryClient = testQueryClient();
   const user = userEvent.setup();
   const result = render(
-    <AppProviders config={testConfig} auth={auth.client} queryClient={queryClient} WebSocketImpl={FakeWebSocketImpl} upload={upload}>
+    <AppProviders
+      config={testConfig}
+      auth={auth.client}
+      queryClient={queryClient}
+      WebSocketImpl={FakeWebSocketImpl}
+      upload={upload}
+    >
       <MemoryRouter initialEntries={[route]}>
         <AppRoutes />
       </MemoryRouter>

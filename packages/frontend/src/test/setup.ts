@@ -9,7 +9,9 @@ const consoleProblems: string[] = [];
 const original = { error: console.error, warn: console.warn };
 for (const kind of ['error', 'warn'] as const) {
   console[kind] = (...args: unknown[]) => {
-    consoleProblems.push(`console.${kind}: ${args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ')}`);
+    consoleProblems.push(
+      `console.${kind}: ${args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ')}`,
+    );
     original[kind](...args);
   };
 }

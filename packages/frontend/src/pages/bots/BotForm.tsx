@@ -57,14 +57,24 @@ export function BotForm({ bot, onSubmit, onDone, onCancel }: BotFormProps) {
   const { values, setValue, errorFor } = form;
 
   return (
-    <form onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-label={editing ? 'Edit bot' : 'New bot'}>
+    <form
+      onSubmit={(e) => void form.handleSubmit(e)}
+      noValidate
+      aria-label={editing ? 'Edit bot' : 'New bot'}
+    >
       <div className="form-grid">
         <Field label="Name" error={errorFor('name')}>
-          {(p) => <input {...p} value={values.name} onChange={(e) => setValue('name', e.target.value)} />}
+          {(p) => (
+            <input {...p} value={values.name} onChange={(e) => setValue('name', e.target.value)} />
+          )}
         </Field>
         <Field label="Status" error={errorFor('status')}>
           {(p) => (
-            <select {...p} value={values.status} onChange={(e) => setValue('status', e.target.value)}>
+            <select
+              {...p}
+              value={values.status}
+              onChange={(e) => setValue('status', e.target.value)}
+            >
               {BOT_STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {humanize(s)}
@@ -74,33 +84,79 @@ export function BotForm({ bot, onSubmit, onDone, onCancel }: BotFormProps) {
           )}
         </Field>
         <Field label="Project" hint="A slug, e.g. wow_tbc" error={errorFor('project')}>
-          {(p) => <input {...p} value={values.project} onChange={(e) => setValue('project', e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              value={values.project}
+              onChange={(e) => setValue('project', e.target.value)}
+            />
+          )}
         </Field>
         <Field label="VM name" error={errorFor('vm_name')}>
-          {(p) => <input {...p} value={values.vm_name} onChange={(e) => setValue('vm_name', e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              value={values.vm_name}
+              onChange={(e) => setValue('vm_name', e.target.value)}
+            />
+          )}
         </Field>
       </div>
       <Field label="Tags" hint="Comma separated" error={errorFor('tags')}>
-        {(p) => <input {...p} value={values.tags} onChange={(e) => setValue('tags', e.target.value)} />}
+        {(p) => (
+          <input {...p} value={values.tags} onChange={(e) => setValue('tags', e.target.value)} />
+        )}
       </Field>
       <fieldset className="form-grid">
         <legend>Character (optional)</legend>
         <Field label="Character name" error={errorFor('character.name')}>
-          {(p) => <input {...p} value={values.character_name} onChange={(e) => setValue('character_name', e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              value={values.character_name}
+              onChange={(e) => setValue('character_name', e.target.value)}
+            />
+          )}
         </Field>
         <Field label="Level" error={errorFor('character.level')}>
           {(p) => (
-            <input {...p} inputMode="numeric" value={values.character_level} onChange={(e) => setValue('character_level', e.target.value)} />
+            <input
+              {...p}
+              inputMode="numeric"
+              value={values.character_level}
+              onChange={(e) => setValue('character_level', e.target.value)}
+            />
           )}
         </Field>
         <Field label="Server" error={errorFor('character.server')}>
-          {(p) => <input {...p} value={values.character_server} onChange={(e) => setValue('character_server', e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              value={values.character_server}
+              onChange={(e) => setValue('character_server', e.target.value)}
+            />
+          )}
         </Field>
         <Field label="Faction" error={errorFor('character.faction')}>
-          {(p) => <input {...p} value={values.character_faction} onChange={(e) => setValue('character_faction', e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              value={values.character_faction}
+              onChange={(e) => setValue('character_faction', e.target.value)}
+            />
+          )}
         </Field>
       </fieldset>
-      <FormErrors formError={form.formError} other={form.otherErrors([...FIELDS, 'character.name', 'character.level', 'character.server', 'character.faction'])} />
+      <FormErrors
+        formError={form.formError}
+        other={form.otherErrors([
+          ...FIELDS,
+          'character.name',
+          'character.level',
+          'character.server',
+          'character.faction',
+        ])}
+      />
       <div className="form-actions">
         <button type="button" className="btn" onClick={onCancel}>
           Cancel
