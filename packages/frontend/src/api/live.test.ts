@@ -34,6 +34,25 @@ describe('LiveSocket', () => {
     return { socket, statuses, messages, setToken: (t: string) => (current = t) };
   }
 
+  it('falls back to the browser WebSocket when WebSocketImpl is passed as undefined', async () => {
+    vi.stubGlobal('WebSocket', FakeWebSocketImpl);
+    try {
+      const before = FakeWebSocket.instances.length;
+      const socket = new LiveSocket({
+        url: 'wss://api.example.test/api/v1/ws',
+        getToken: () => 'jwt-1',
+        onMessage: () => {},
+        WebSocketImpl: undefined,
+      });
+      socket.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(FakeWebSocket.instances.length).toBe(before + 1);
+      socket.stop();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('connects with the token as access_token and passes parsed JSON messages on', async () => {
     const { statuses, messages, socket } = start();
     await vi.advanceTimersByTimeAsync(0);

@@ -50,6 +50,8 @@ export class LiveSocket {
       maxDelayMs: 30_000,
       random: Math.random,
       ...options,
+      // An explicit `undefined` (App passes its optional prop through) must not erase the default.
+      WebSocketImpl: options.WebSocketImpl ?? globalThis.WebSocket,
     };
   }
 
