@@ -28,6 +28,9 @@ bash scripts/setup-node.sh || exit 1
 step "setup: Docker engine"
 bash scripts/setup-docker.sh || exit 1
 
+step "setup: browser for e2e (Debian chromium, certutil, ffmpeg)"
+bash scripts/setup-chromium.sh || exit 1
+
 if [ -n "${IMAGES_OVERRIDE:-}" ]; then
   step "setup: images (override $IMAGES_OVERRIDE: stand-ins built here)"
   bash deploy/airgap/build-standins.sh || exit 1
@@ -73,6 +76,15 @@ run_gate typecheck pnpm typecheck
 run_vitest unit test
 run_vitest integration test:integration
 run_vitest stack test:stack
+
+# e2e: prod-sim from the same images, driven by Debian's chromium (playwright.config.ts).
+step "e2e (pnpm e2e)"
+E2E_AIRGAP="$([ -n "${IMAGES_OVERRIDE:-}" ] && echo 1 || echo 0)" E2E_JSON_REPORT="$RESULTS/e2e.json" pnpm e2e
+rc=$?
+if [ $rc -ne 0 ]; then
+  status=1
+  [ -s "$RESULTS/e2e.json" ] || crashed+=(--crashed e2e)
+fi
 
 # Nothing here may pull: every image is built locally or was already present.
 # Successful pulls show as events; failed ones only in the daemon's log (POST /images/create).
