@@ -45,7 +45,6 @@ export class LiveSocket {
 
   constructor(options: LiveSocketOptions) {
     this.options = {
-      WebSocketImpl: globalThis.WebSocket,
       baseDelayMs: 1000,
       maxDelayMs: 30_000,
       random: Math.random,
