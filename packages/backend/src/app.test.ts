@@ -5,7 +5,8 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { Bot, Problem, type BotCreate } from '@bot-mox/contracts';
-import { createApp } from './app.ts';
+import { createApp, type AppDeps } from './app.ts';
+import { ListCaches } from './platform/list-cache.ts';
 import { parseConfig } from './config.ts';
 import type { Repositories } from './domains/index.ts';
 import { createLogger } from './platform/logger.ts';
@@ -64,7 +65,10 @@ async function token(
   return jwt.sign(new TextEncoder().encode(opts.secret ?? SECRET));
 }
 
-function start(env: Record<string, string> = {}) {
+function start(
+  env: Record<string, string> = {},
+  { bots, ...extra }: Partial<AppDeps> & { bots?: Repositories['bots'] } = {},
+) {
   const config = parseConfig({
     DATABASE_URL: 'postgres://u:p@localhost/db',
     SUPABASE_JWT_SECRET: SECRET,
@@ -73,7 +77,7 @@ function start(env: Record<string, string> = {}) {
   const app = createApp(config, {
     logger: createLogger('silent'),
     repositories: {
-      bots: memoryBots(),
+      bots: bots ?? memoryBots(),
       resources: unused as Repositories['resources'],
       workspace: unused as Repositories['workspace'],
       operations: unused as Repositories['operations'],
@@ -81,6 +85,7 @@ function start(env: Record<string, string> = {}) {
     },
     readiness: [],
     validateResponses: true,
+    ...extra,
   });
   return new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -234,5 +239,49 @@ describe('the API edge', () => {
         '/api/v1/workspace/calendar',
       ]),
     );
+  });
+});
+
+describe('the bots list cache', () => {
+  it('serves repeated lists from memory, and our own writes clear it before answering', async () => {
+    const bots = memoryBots();
+    let lists = 0;
+    const counted: Repositories['bots'] = { ...bots, list: (q) => (lists++, bots.list(q)) };
+    const caches = new ListCaches({ maxEntries: 10, ttlMs: 60_000, live: () => true });
+    const server = await start(
+      {},
+      {
+        bots: counted,
+        listCaches: caches,
+      },
+    );
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+      const auth = { authorization: `Bearer ${await token({ role: 'service_role' })}` };
+      const list = async (q = '') => {
+        const res = await fetch(`${base}/bots${q}`, { headers: auth });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        return (await res.json()) as { items: Bot[] };
+      };
+      expect((await list()).items).toEqual([]);
+      expect((await list()).items).toEqual([]);
+      // Same validated query, spelled differently: one entry.
+      await list('?limit=50&sort=-created_at');
+      expect(lists).toBe(1);
+      const created = await fetch(`${base}/bots`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'fresh', project: 'wow_tbc' }),
+      });
+      expect(created.status).toBe(201);
+      expect((await list()).items.map((b) => b.name)).toEqual(['fresh']);
+      expect(lists).toBe(2);
+      // Auth and validation still come first.
+      expect((await fetch(`${base}/bots`)).status).toBe(401);
+      expect((await fetch(`${base}/bots?limit=0`, { headers: auth })).status).toBe(400);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

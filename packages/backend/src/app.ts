@@ -21,6 +21,8 @@ import { mount, type MountContext } from './platform/http/endpoint.ts';
 import { errorHandler, notFoundHandler } from './platform/http/problem.ts';
 import { runChecks, type ReadinessCheck } from './platform/health.ts';
 import { safeUrl } from './platform/logger.ts';
+import type { ListCaches } from './platform/list-cache.ts';
+import { BOTS_COLLECTION, botsInvalidatedBy } from './domains/bots/repository.ts';
 
 export interface AppState {
   /** Set on SIGTERM: ready answers 503 and every response carries Connection: close. */
@@ -38,6 +40,8 @@ export interface AppDeps {
   validateResponses?: boolean;
   /** Installers; without it (S3 not configured) the artifact routes answer 503. */
   artifacts?: ArtifactsService;
+  /** Caches of list responses, kept fresh by the caller (server.ts) from the events listener. */
+  listCaches?: ListCaches;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -120,7 +124,13 @@ export function createApp(config: Config, deps: AppDeps): Express {
   });
 
   // ---- domains ----
-  api.use(botsRoutes(ctx, deps.repositories.bots));
+  api.use(
+    botsRoutes(
+      ctx,
+      deps.repositories.bots,
+      deps.listCaches?.register(BOTS_COLLECTION, botsInvalidatedBy),
+    ),
+  );
   api.use(resourcesRoutes(ctx, deps.repositories.resources));
   api.use(workspaceRoutes(ctx, deps.repositories.workspace));
   api.use(financeRoutes(ctx, deps.repositories.operations));

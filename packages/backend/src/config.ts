@@ -100,6 +100,10 @@ const EnvSchema = z
     WS_HEARTBEAT_MS: positiveInt(30_000, 600_000),
     /** A WebSocket client with more than this many bytes unsent is dropped. */
     WS_MAX_BUFFERED_BYTES: positiveInt(1_048_576),
+    /** Cached list responses live at most this long (a safety net; writes invalidate). 0: off. */
+    LIST_CACHE_TTL_MS: positiveInt(5000, 600_000),
+    /** Cached list responses per collection (LRU). 0: off. */
+    LIST_CACHE_MAX_ENTRIES: positiveInt(500, 100_000),
     MIGRATIONS_DIR: optionalString,
   })
   .superRefine((env, ctx) => {
@@ -152,6 +156,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   wsHeartbeatMs: number;
   wsMaxBufferedBytes: number;
+  listCache: { ttlMs: number; maxEntries: number };
   migrationsDir: string | undefined;
 }
 
@@ -258,6 +263,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     wsHeartbeatMs: e.WS_HEARTBEAT_MS,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    listCache: { ttlMs: e.LIST_CACHE_TTL_MS, maxEntries: e.LIST_CACHE_MAX_ENTRIES },
     migrationsDir: e.MIGRATIONS_DIR,
   };
 }

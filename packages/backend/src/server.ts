@@ -13,6 +13,7 @@ import { createDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { readMigrationFiles } from './platform/db/migrations.ts';
 import { findMigrationsDir } from './platform/db/migrations-dir.ts';
 import { EventListener } from './platform/events/listener.ts';
+import { ListCaches } from './platform/list-cache.ts';
 import { WsHub } from './platform/events/ws.ts';
 import { databaseCheck, migrationsCheck, type ReadinessCheck } from './platform/health.ts';
 import { createLogger } from './platform/logger.ts';
@@ -34,6 +35,8 @@ export interface RunningServer {
   state: AppState;
   repositories: Repositories;
   database: DatabaseHandle | undefined;
+  /** List caches; they serve only while the events listener is connected. */
+  listCaches: ListCaches;
   /** Installers (undefined without a database); S3 may still be unconfigured. */
   artifacts: ArtifactsService | undefined;
   logger: Logger;
@@ -67,6 +70,14 @@ export async function startServer(
   }
   readiness.push(...(options.readiness ?? []));
 
+  // Without a listener (no database) nothing would invalidate them: never live then.
+  const listCaches = new ListCaches({
+    ...config.listCache,
+    live: () => events?.connected ?? false,
+  });
+  events?.onConnectionChange(() => listCaches.invalidateAll());
+  events?.onInvalidate((collection) => listCaches.invalidate(collection));
+
   // Artifacts: optional S3 (all-or-nothing config); ready checks the bucket only when configured.
   const storage = config.s3.configured ? new S3StorageProvider(config.s3) : undefined;
   const bucketCheck = storage ? storageCheck(storage) : undefined;
@@ -89,6 +100,7 @@ export async function startServer(
     state,
     verify,
     validateResponses: options.validateResponses ?? false,
+    listCaches,
     ...(artifacts ? { artifacts } : {}),
   });
   const server = createServer(app);
@@ -104,7 +116,10 @@ export async function startServer(
     isDraining: () => state.draining,
   });
   hub.attach(server);
-  events?.subscribe((e) => hub.broadcast(e));
+  events?.subscribe((e) => {
+    listCaches.onEvent(e);
+    hub.broadcast(e);
+  });
   await events?.start();
 
   // Sweep of abandoned uploads. Replicas may both run it: each row is claimed by one UPDATE.
@@ -172,6 +187,7 @@ export async function startServer(
     state,
     repositories,
     database,
+    listCaches,
     artifacts,
     logger,
     shutdown,

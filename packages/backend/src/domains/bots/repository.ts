@@ -1,5 +1,11 @@
-import type { Bot, BotCreate, BotListQuery, BotUpdate } from '@bot-mox/contracts';
+import type { Bot, BotCreate, BotListQuery, BotUpdate, LiveEvent } from '@bot-mox/contracts';
 import type { CollectionRepository } from '../../platform/repository.ts';
 
 /** Bots, whatever stores them. Implementations: KyselyBotsRepository (Supabase). */
 export type BotsRepository = CollectionRepository<Bot, BotCreate, BotUpdate, BotListQuery>;
+
+/** Names the bots in list caches and in cache invalidations. */
+export const BOTS_COLLECTION = 'bots';
+
+/** Live events that change bot lists (the trigger sends them for writes by anyone). */
+export const botsInvalidatedBy = (event: LiveEvent): boolean => event.type === 'bot.changed';

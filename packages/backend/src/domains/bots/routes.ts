@@ -2,9 +2,14 @@ import { Router } from 'express';
 import { endpoints } from '@bot-mox/contracts';
 import { mountCollection } from '../../platform/http/collection.ts';
 import type { MountContext } from '../../platform/http/endpoint.ts';
+import type { BodyCache } from '../../platform/list-cache.ts';
 import type { BotsRepository } from './repository.ts';
 
-export function botsRoutes(ctx: MountContext, repo: BotsRepository): Router {
+/**
+ * `listCache`: bot lists are the same for every caller (one database role, no per-user rows), so
+ * one cache serves all; it must be invalidated by bots' live events and invalidations.
+ */
+export function botsRoutes(ctx: MountContext, repo: BotsRepository, listCache?: BodyCache): Router {
   const router = Router();
   mountCollection(
     router,
@@ -18,6 +23,7 @@ export function botsRoutes(ctx: MountContext, repo: BotsRepository): Router {
     },
     repo,
     'bot',
+    { listCache },
   );
   return router;
 }

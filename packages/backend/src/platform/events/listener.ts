@@ -1,16 +1,29 @@
 // One dedicated Postgres connection LISTENs on the events channel. Every backend replica has its
 // own, so each delivers every event to its WebSocket clients. Reconnects with backoff.
+// A second channel carries cache invalidations (a collection's name) sent by backends' writes.
 import pg from 'pg';
+import { sql, type QueryExecutorProvider } from 'kysely';
 import type { Logger } from 'pino';
 import { LiveEvent } from '@bot-mox/contracts';
 import type { ReadinessCheck } from '../health.ts';
 
 export const EVENTS_CHANNEL = 'botmox_events';
+export const INVALIDATE_CHANNEL = 'botmox_invalidate';
+
+/**
+ * Tells every backend that `collection` changed. Run it in the writing transaction: Postgres
+ * delivers it at commit, and never for a rollback.
+ */
+export async function notifyChanged(trx: QueryExecutorProvider, collection: string): Promise<void> {
+  await sql`select pg_notify(${INVALIDATE_CHANNEL}, ${collection})`.execute(trx);
+}
 
 export class EventListener {
   readonly #url: string;
   readonly #log: Logger;
   readonly #subscribers = new Set<(event: LiveEvent) => void>();
+  readonly #invalidations = new Set<(collection: string) => void>();
+  readonly #connectionWatchers = new Set<(connected: boolean) => void>();
   #client: pg.Client | undefined;
   #connected = false;
   #stopped = false;
@@ -31,6 +44,23 @@ export class EventListener {
     return () => this.#subscribers.delete(fn);
   }
 
+  onInvalidate(fn: (collection: string) => void): () => void {
+    this.#invalidations.add(fn);
+    return () => this.#invalidations.delete(fn);
+  }
+
+  /** Called whenever listening starts or stops (notifications may have been missed around it). */
+  onConnectionChange(fn: (connected: boolean) => void): () => void {
+    this.#connectionWatchers.add(fn);
+    return () => this.#connectionWatchers.delete(fn);
+  }
+
+  #setConnected(connected: boolean): void {
+    if (this.#connected === connected) return;
+    this.#connected = connected;
+    for (const fn of this.#connectionWatchers) fn(connected);
+  }
+
   /** Resolves once listening, or after the first failure (it keeps retrying in the background). */
   async start(): Promise<void> {
     await this.#connect();
@@ -44,7 +74,11 @@ export class EventListener {
       connectionTimeoutMillis: 3000,
     });
     this.#client = client;
-    client.on('notification', (msg) => this.#dispatch(msg.payload));
+    client.on('notification', (msg) =>
+      msg.channel === INVALIDATE_CHANNEL
+        ? this.#invalidate(msg.payload)
+        : this.#dispatch(msg.payload),
+    );
     client.on('error', (err) => {
       this.#log.warn({ err: { message: err.message } }, 'events connection failed');
       this.#lost(client);
@@ -52,8 +86,8 @@ export class EventListener {
     client.on('end', () => this.#lost(client));
     try {
       await client.connect();
-      await client.query(`listen ${EVENTS_CHANNEL}`);
-      this.#connected = true;
+      await client.query(`listen ${EVENTS_CHANNEL}; listen ${INVALIDATE_CHANNEL}`);
+      this.#setConnected(true);
       this.#retryMs = 250;
       this.#log.info('listening for live events');
     } catch (err) {
@@ -65,7 +99,7 @@ export class EventListener {
   #lost(client: pg.Client): void {
     if (this.#client !== client) return;
     this.#client = undefined;
-    this.#connected = false;
+    this.#setConnected(false);
     client.removeAllListeners('notification');
     client.end().catch(() => {});
     if (this.#stopped) return;
@@ -85,6 +119,11 @@ export class EventListener {
     for (const fn of this.#subscribers) fn(event);
   }
 
+  #invalidate(collection: string | undefined): void {
+    if (!collection) return;
+    for (const fn of this.#invalidations) fn(collection);
+  }
+
   readinessCheck(): ReadinessCheck {
     return {
       name: 'events',
@@ -97,7 +136,7 @@ export class EventListener {
     clearTimeout(this.#retryTimer);
     const client = this.#client;
     this.#client = undefined;
-    this.#connected = false;
+    this.#setConnected(false);
     if (client) await client.end().catch(() => {});
   }
 }

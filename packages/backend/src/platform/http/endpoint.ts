@@ -1,10 +1,12 @@
 // Mounts a handler for one entry of the contracts' endpoint table: authentication and role,
 // write freeze, zod validation of path, query and body (400 naming fields), then the handler's
-// result as JSON with the endpoint's status.
-import type { Request, RequestHandler, Router } from 'express';
+// result as JSON with the endpoint's status. A read may be served from a cache of serialised
+// bodies, keyed by its validated path and query (after auth, so 401/403/400 never come from it).
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Endpoint } from '@bot-mox/contracts';
 import { requireRole, type AuthContext, type TokenVerifier } from '../auth.ts';
+import type { BodyCache } from '../list-cache.ts';
 import { HttpError, badRequest, fieldErrors, unavailable } from './problem.ts';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -40,12 +42,23 @@ function parsePart<S extends z.ZodType | undefined>(
   return result.data as Parsed<S>;
 }
 
+export interface MountOptions {
+  /** Serve and store this GET's JSON bodies here; only for results that don't depend on the caller. */
+  cache?: BodyCache | undefined;
+}
+
+function sendJson(res: Response, status: number, body: Buffer): void {
+  res.status(status).set('Content-Type', 'application/json; charset=utf-8').send(body);
+}
+
 export function mount<E extends Endpoint>(
   router: Router,
   ctx: MountContext,
   e: E,
   handler: Handler<E>,
+  options: MountOptions = {},
 ): void {
+  const cache = e.method === 'get' ? options.cache : undefined;
   const chain: RequestHandler[] = [];
   if (e.auth) chain.push(requireRole(ctx.verify));
   if (e.write) {
@@ -73,6 +86,10 @@ export function mount<E extends Endpoint>(
       auth: req.auth,
       req,
     };
+    const key = cache ? JSON.stringify([input.params, input.query]) : '';
+    const hit = cache?.get(key);
+    if (hit) return sendJson(res, e.status, hit);
+    const generation = cache?.generation ?? 0;
     const result = await handler(input);
     // The handler answered itself (e.g. a redirect).
     if (res.headersSent) return;
@@ -90,7 +107,13 @@ export function mount<E extends Endpoint>(
         throw new Error(`response of ${e.operationId} does not match its schema`);
       }
     }
-    res.status(e.status).json(result);
+    if (!cache) {
+      res.status(e.status).json(result);
+      return;
+    }
+    const body = Buffer.from(JSON.stringify(result));
+    cache.set(key, body, generation);
+    sendJson(res, e.status, body);
   });
   router[e.method](e.path, ...chain);
 }
