@@ -132,4 +132,30 @@ describe('bots list cache', () => {
     }
     expect(await eventually(a, q, [])).toEqual([]);
   });
+
+  it('a tag change made in SQL, outside any backend, reaches the cache through the invalidate trigger', async () => {
+    await a.json<Bot>(
+      'POST',
+      '/bots',
+      { name: 'sql-tag', project: 'cache_sql_tag', tags: ['old'] },
+      201,
+    );
+    const q = 'project=cache_sql_tag';
+    expect(await warm(one, a, q)).toEqual(['sql-tag']);
+    const conn = new pg.Client({ connectionString: db.url });
+    await conn.connect();
+    try {
+      await conn.query(`update bots set tags = array['new'] where project = 'cache_sql_tag'`);
+    } finally {
+      await conn.end();
+    }
+    const until = Date.now() + 3000;
+    let tags: string[] | undefined;
+    do {
+      tags = (await a.json<BotPage>('GET', `/bots?${q}`, undefined, 200)).items[0]?.tags;
+      if (tags?.[0] === 'new') break;
+      await new Promise((r) => setTimeout(r, 50));
+    } while (Date.now() < until);
+    expect(tags).toEqual(['new']);
+  });
 });
