@@ -123,7 +123,32 @@ async function main() {
     ).trim();
     const listPath = '/api/v1/bots?limit=50&status=running';
     console.log('[bench:stack] load: through Caddy, then direct');
+    // Both paths go straight to a container address, so neither pays for Docker's userland
+    // port proxy (docker-proxy) that only the published port would add.
+    const caddyId = (
+      await docker(
+        'ps',
+        '-q',
+        '--filter',
+        `label=com.docker.compose.project=${stack.projectName}`,
+        '--filter',
+        'label=com.docker.compose.service=caddy',
+      )
+    ).trim();
+    const caddyIp = (
+      await docker(
+        'inspect',
+        '-f',
+        `{{ (index .NetworkSettings.Networks "${stack.projectName}_edge").IPAddress }}`,
+        caddyId,
+      )
+    ).trim();
     const viaCaddy = await load({
+      url: `https://${caddyIp}:443${listPath}`,
+      servername: 'api.localhost',
+      headers: { host: `api.localhost:${stack.httpsPort}`, authorization: `Bearer ${token}` },
+    });
+    const viaPublishedPort = await load({
       url: `https://127.0.0.1:${stack.httpsPort}${listPath}`,
       servername: 'api.localhost',
       headers: { host: `api.localhost:${stack.httpsPort}`, authorization: `Bearer ${token}` },
@@ -150,6 +175,7 @@ async function main() {
         load_seconds: LOAD_SECONDS,
         connections: 10,
         via_caddy: viaCaddy,
+        via_caddy_published_port: viaPublishedPort,
         direct,
         caddy_to_direct_rps: ratio,
       },
