@@ -79,7 +79,9 @@ run_vitest stack test:stack
 
 # e2e: prod-sim from the same images, driven by Debian's chromium (playwright.config.ts).
 step "e2e (pnpm e2e)"
-E2E_AIRGAP="$([ -n "${IMAGES_OVERRIDE:-}" ] && echo 1 || echo 0)" E2E_JSON_REPORT="$RESULTS/e2e.json" pnpm e2e
+# Its own compose project, removed with its volumes at the end: a person's prod-sim keeps its data.
+STACK_PROJECT="botmox-e2e-$(date +%s)" E2E_DOWN_VOLUMES=1 \
+  E2E_AIRGAP="$([ -n "${IMAGES_OVERRIDE:-}" ] && echo 1 || echo 0)" E2E_JSON_REPORT="$RESULTS/e2e.json" pnpm e2e
 rc=$?
 if [ $rc -ne 0 ]; then
   status=1

@@ -41,7 +41,9 @@ export function stackUp(): void {
 }
 
 export function stackDown(): void {
-  const args = airgap() ? ' --airgap' : '';
+  // E2E_DOWN_VOLUMES=1 (scripts/test-all.sh): the run's own project leaves no data behind.
+  const args =
+    (airgap() ? ' --airgap' : '') + (process.env.E2E_DOWN_VOLUMES === '1' ? ' --volumes' : '');
   const res = bash(`bash scripts/stack-prod-sim-down.sh${args}`);
   if (!res.ok) console.error('[e2e] scripts/stack-prod-sim-down.sh failed (its output is above)');
 }

@@ -3,7 +3,18 @@
 PROD_SIM_ENV=deploy/.env.prod-sim
 
 # Creates deploy/.env.prod-sim from the example on first use, with fresh random secrets.
+# The volumes a compose project left behind (data made with that project's secrets).
+project_volumes() {
+  docker volume ls -q --filter "label=com.docker.compose.project=${STACK_PROJECT:-bot-mox}" 2>/dev/null
+}
+
 ensure_prod_sim_env() {
+  if [ ! -f "$PROD_SIM_ENV" ] && [ -n "$(project_volumes)" ]; then
+    # New secrets would not open the old database: say so rather than fail later in migrate.
+    echo "[prod-sim] volumes of project ${STACK_PROJECT:-bot-mox} exist, but $PROD_SIM_ENV (their secrets) is gone." >&2
+    echo "[prod-sim] restore that file, or delete prod-sim's data with: bash scripts/stack-prod-sim-down.sh --volumes" >&2
+    return 1
+  fi
   if [ ! -f "$PROD_SIM_ENV" ]; then
     umask 077
     while IFS= read -r line; do
