@@ -94,6 +94,8 @@ pulls="$(docker events --since "$since" --until "$(date +%s)" --filter type=imag
 failed_pulls="$(tail -n +"$log_start" "$DOCKERD_LOG" 2>/dev/null | grep -c 'POST /images/create' || true)"
 echo "[test-all] image pulls during this run: $pulls done, ${failed_pulls:-0} attempted and failed"
 
+bash scripts/cleanup-test-containers.sh
+
 step "totals after $((SECONDS - started)) s"
 pnpm exec node scripts/summarize-results.mjs "$RESULTS" "${crashed[@]}"
 exit $status
