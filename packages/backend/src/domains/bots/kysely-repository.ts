@@ -11,8 +11,7 @@ import type {
 import type { BotsTable, Db } from '../../platform/db/database.ts';
 import { isUuid } from '../../platform/db/database.ts';
 import { keysetPage, type SortColumn } from '../../platform/db/keyset.ts';
-import { notifyChanged } from '../../platform/events/listener.ts';
-import { BOTS_COLLECTION, type BotsRepository } from './repository.ts';
+import type { BotsRepository } from './repository.ts';
 
 const sorts: Record<string, SortColumn> = {
   created_at: { expr: sql`bots.created_at`, type: 'timestamptz' },
@@ -40,18 +39,6 @@ export class KyselyBotsRepository implements BotsRepository {
   readonly #db: Db;
   constructor(db: Db) {
     this.#db = db;
-  }
-
-  /**
-   * A write plus a NOTIFY, in one transaction, so that every backend's cached lists learn of it
-   * at commit; the live-event trigger skips changes it doesn't show (tags, vm_name, ...).
-   */
-  #write<R>(fn: (trx: Db) => Promise<R>): Promise<R> {
-    return this.#db.transaction().execute(async (trx) => {
-      const result = await fn(trx);
-      if (result) await notifyChanged(trx, BOTS_COLLECTION);
-      return result;
-    });
   }
 
   async list(q: BotListQuery): Promise<PageOf<Bot>> {
@@ -82,53 +69,47 @@ export class KyselyBotsRepository implements BotsRepository {
   }
 
   async create(input: BotCreate): Promise<Bot> {
-    const row = await this.#write((trx) =>
-      trx
-        .insertInto('bots')
-        .values({
-          legacy_id: null,
-          name: input.name,
-          status: input.status,
-          project: input.project,
-          vm_name: input.vm_name ?? null,
-          character: input.character ? JSON.stringify(input.character) : null,
-          tags: input.tags,
-          last_seen_at: input.last_seen_at ?? null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow(),
-    );
+    const row = await this.#db
+      .insertInto('bots')
+      .values({
+        legacy_id: null,
+        name: input.name,
+        status: input.status,
+        project: input.project,
+        vm_name: input.vm_name ?? null,
+        character: input.character ? JSON.stringify(input.character) : null,
+        tags: input.tags,
+        last_seen_at: input.last_seen_at ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return toBot(row);
   }
 
   async update(id: string, patch: BotUpdate): Promise<Bot | null> {
     if (!isUuid(id)) return null;
-    const row = await this.#write((trx) =>
-      trx
-        .updateTable('bots')
-        .set({
-          ...(patch.name !== undefined ? { name: patch.name } : {}),
-          ...(patch.status !== undefined ? { status: patch.status } : {}),
-          ...(patch.project !== undefined ? { project: patch.project } : {}),
-          ...(patch.vm_name !== undefined ? { vm_name: patch.vm_name } : {}),
-          ...(patch.character !== undefined
-            ? { character: patch.character === null ? null : JSON.stringify(patch.character) }
-            : {}),
-          ...(patch.tags !== undefined ? { tags: patch.tags } : {}),
-          ...(patch.last_seen_at !== undefined ? { last_seen_at: patch.last_seen_at } : {}),
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst(),
-    );
+    const row = await this.#db
+      .updateTable('bots')
+      .set({
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.status !== undefined ? { status: patch.status } : {}),
+        ...(patch.project !== undefined ? { project: patch.project } : {}),
+        ...(patch.vm_name !== undefined ? { vm_name: patch.vm_name } : {}),
+        ...(patch.character !== undefined
+          ? { character: patch.character === null ? null : JSON.stringify(patch.character) }
+          : {}),
+        ...(patch.tags !== undefined ? { tags: patch.tags } : {}),
+        ...(patch.last_seen_at !== undefined ? { last_seen_at: patch.last_seen_at } : {}),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
     return row ? toBot(row) : null;
   }
 
   async delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
-    return this.#write(async (trx) => {
-      const result = await trx.deleteFrom('bots').where('id', '=', id).executeTakeFirst();
-      return result.numDeletedRows > 0n;
-    });
+    const result = await this.#db.deleteFrom('bots').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
   }
 }

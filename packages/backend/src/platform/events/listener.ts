@@ -1,22 +1,14 @@
 // One dedicated Postgres connection LISTENs on the events channel. Every backend replica has its
 // own, so each delivers every event to its WebSocket clients. Reconnects with backoff.
-// A second channel carries cache invalidations (a collection's name) sent by backends' writes.
+// A second channel carries cache invalidations (a collection's name), sent by statement
+// triggers on every write by any writer (supabase/migrations/*_bots_invalidate_trigger.sql).
 import pg from 'pg';
-import { sql, type QueryExecutorProvider } from 'kysely';
 import type { Logger } from 'pino';
 import { LiveEvent } from '@bot-mox/contracts';
 import type { ReadinessCheck } from '../health.ts';
 
 export const EVENTS_CHANNEL = 'botmox_events';
 export const INVALIDATE_CHANNEL = 'botmox_invalidate';
-
-/**
- * Tells every backend that `collection` changed. Run it in the writing transaction: Postgres
- * delivers it at commit, and never for a rollback.
- */
-export async function notifyChanged(trx: QueryExecutorProvider, collection: string): Promise<void> {
-  await sql`select pg_notify(${INVALIDATE_CHANNEL}, ${collection})`.execute(trx);
-}
 
 export class EventListener {
   readonly #url: string;
