@@ -103,46 +103,12 @@ async function main() {
       );
     }
 
-    const backendId = (
-      await docker(
-        'ps',
-        '-q',
-        '--filter',
-        `label=com.docker.compose.project=${stack.projectName}`,
-        '--filter',
-        'label=com.docker.compose.service=backend',
-      )
-    ).trim();
-    const backendIp = (
-      await docker(
-        'inspect',
-        '-f',
-        `{{ (index .NetworkSettings.Networks "${stack.projectName}_app").IPAddress }}`,
-        backendId,
-      )
-    ).trim();
+    const backendIp = stack.container('backend').getIpAddress(`${stack.projectName}_app`);
     const listPath = '/api/v1/bots?limit=50&status=running';
     console.log('[bench:stack] load: through Caddy, then direct');
     // Both paths go straight to a container address, so neither pays for Docker's userland
     // port proxy (docker-proxy) that only the published port would add.
-    const caddyId = (
-      await docker(
-        'ps',
-        '-q',
-        '--filter',
-        `label=com.docker.compose.project=${stack.projectName}`,
-        '--filter',
-        'label=com.docker.compose.service=caddy',
-      )
-    ).trim();
-    const caddyIp = (
-      await docker(
-        'inspect',
-        '-f',
-        `{{ (index .NetworkSettings.Networks "${stack.projectName}_edge").IPAddress }}`,
-        caddyId,
-      )
-    ).trim();
+    const caddyIp = stack.container('caddy').getIpAddress(`${stack.projectName}_edge`);
     const viaCaddy = await load({
       url: `https://${caddyIp}:443${listPath}`,
       servername: 'api.localhost',
