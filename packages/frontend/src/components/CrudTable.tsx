@@ -6,6 +6,7 @@ import type { Query } from '../api/client';
 import { useCollectionMutations, usePagedList } from '../api/hooks';
 import { ConfirmDelete } from './ConfirmDelete';
 import { Dialog } from './Dialog';
+import { ListFooter, RowActions } from './ListParts';
 import { EmptyState, ErrorState, Loading } from './QueryState';
 
 export interface Column<T> {
@@ -117,44 +118,17 @@ export function CrudTable<T extends { id: string }>(props: CrudTableProps<T>) {
                         {c.cell(item)}
                       </td>
                     ))}
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        aria-label={`Edit ${itemLabel(item)}`}
-                        onClick={() => setEditing(item)}
-                      >
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        className="btn btn-small btn-danger"
-                        aria-label={`Delete ${itemLabel(item)}`}
-                        onClick={() => setDeleting(item)}
-                      >
-                        Delete
-                      </button>
-                    </td>
+                    <RowActions
+                      label={itemLabel(item)}
+                      onEdit={() => setEditing(item)}
+                      onDelete={() => setDeleting(item)}
+                    />
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
-          {list.isError && (
-            <p className="stale-note" role="status">
-              The latest refresh failed; the list may be out of date.
-            </p>
-          )}
-          {list.hasNextPage && (
-            <button
-              type="button"
-              className="btn"
-              disabled={list.isFetchingNextPage}
-              onClick={() => void list.fetchNextPage()}
-            >
-              {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
-            </button>
-          )}
+          <ListFooter list={list} />
         </>
       )}
       {editing && (

@@ -11,6 +11,7 @@ import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { usePagedList, useCollectionMutations } from '../api/hooks';
 import { keys, paths } from '../api/paths';
+import { ListFooter, RowActions } from '../components/ListParts';
 import { ConfirmDelete } from '../components/ConfirmDelete';
 import { Dialog } from '../components/Dialog';
 import { Field } from '../components/Field';
@@ -221,44 +222,17 @@ export default function BotsPage() {
                     <td>{formatDateTime(bot.last_seen_at)}</td>
                     <td>{formatDateTime(bot.updated_at)}</td>
                     <td>{formatDateTime(bot.created_at)}</td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        onClick={() => setEditing(bot)}
-                        aria-label={`Edit ${bot.name}`}
-                      >
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        className="btn btn-small btn-danger"
-                        onClick={() => setDeleting(bot)}
-                        aria-label={`Delete ${bot.name}`}
-                      >
-                        Delete
-                      </button>
-                    </td>
+                    <RowActions
+                      label={bot.name}
+                      onEdit={() => setEditing(bot)}
+                      onDelete={() => setDeleting(bot)}
+                    />
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
-          {list.isError && (
-            <p className="stale-note" role="status">
-              The latest refresh failed; the list may be out of date.
-            </p>
-          )}
-          {list.hasNextPage && (
-            <button
-              type="button"
-              className="btn"
-              disabled={list.isFetchingNextPage}
-              onClick={() => void list.fetchNextPage()}
-            >
-              {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
-            </button>
-          )}
+          <ListFooter list={list} />
         </>
       )}
 
