@@ -13,6 +13,7 @@ import {
   ArtifactUploadTicket,
 } from '@bot-mox/contracts';
 import { useServices } from '../app/services';
+import { ListFooter } from '../components/ListParts';
 import { ConfirmDelete } from '../components/ConfirmDelete';
 import { Field } from '../components/Field';
 import { FormErrors } from '../components/FormErrors';
@@ -332,16 +333,7 @@ export default function ArtifactsPage() {
               ))}
             </tbody>
           </table>
-          {list.hasNextPage && (
-            <button
-              type="button"
-              className="btn"
-              disabled={list.isFetchingNextPage}
-              onClick={() => void list.fetchNextPage()}
-            >
-              Load more
-            </button>
-          )}
+          <ListFooter list={list} />
         </div>
       )}
       {deleting && (
