@@ -7,8 +7,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
+import { getContainerRuntimeClient } from 'testcontainers';
 import { loadManifest, repoRoot } from '../harness/manifest.ts';
-import { startStack } from '../harness/stack.ts';
+import { startStack, type StartedStack } from '../harness/stack.ts';
 
 const run = promisify(execFile);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
@@ -28,14 +29,38 @@ function toMiB(text: string): number {
   return Math.round(Number(m[1]) * factor * 10) / 10;
 }
 
-async function load(opts: autocannon.Options) {
+/** CPU time a container has used so far, in ns (Docker's stats API: cgroup v1 and v2 alike). */
+async function cpuNs(stack: StartedStack, service: string): Promise<number> {
+  const client = await getContainerRuntimeClient();
+  const id = stack.container(service).getId();
+  const stats = await client.container.dockerode.getContainer(id).stats({ stream: false });
+  return stats.cpu_stats.cpu_usage.total_usage;
+}
+
+// Where the CPU goes per request (µs) tells why one path is slower than the other: the load
+// generator, Caddy and the backend share this machine's cores.
+const CPU_SERVICES = ['caddy', 'backend'];
+
+async function load(stack: StartedStack, opts: autocannon.Options) {
+  const before = await Promise.all(CPU_SERVICES.map((s) => cpuNs(stack, s)));
+  const started = process.cpuUsage();
   const result = await autocannon({ connections: 10, duration: LOAD_SECONDS, ...opts });
+  const client = process.cpuUsage(started);
+  const after = await Promise.all(CPU_SERVICES.map((s) => cpuNs(stack, s)));
+  const requests = Math.max(result.requests.total, 1);
+  const cpuUsPerRequest: Record<string, number> = {
+    load_generator: Math.round((client.user + client.system) / requests),
+  };
+  CPU_SERVICES.forEach((s, i) => {
+    cpuUsPerRequest[s] = Math.round((after[i]! - before[i]!) / 1000 / requests);
+  });
   return {
     rps: Math.round(result.requests.average),
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
+    cpu_us_per_request: cpuUsPerRequest,
   };
 }
 
@@ -109,17 +134,17 @@ async function main() {
     // Both paths go straight to a container address, so neither pays for Docker's userland
     // port proxy (docker-proxy) that only the published port would add.
     const caddyIp = stack.container('caddy').getIpAddress(`${stack.projectName}_edge`);
-    const viaCaddy = await load({
+    const viaCaddy = await load(stack, {
       url: `https://${caddyIp}:443${listPath}`,
       servername: 'api.localhost',
       headers: { host: `api.localhost:${stack.httpsPort}`, authorization: `Bearer ${token}` },
     });
-    const viaPublishedPort = await load({
+    const viaPublishedPort = await load(stack, {
       url: `https://127.0.0.1:${stack.httpsPort}${listPath}`,
       servername: 'api.localhost',
       headers: { host: `api.localhost:${stack.httpsPort}`, authorization: `Bearer ${token}` },
     });
-    const direct = await load({
+    const direct = await load(stack, {
       url: `http://${backendIp}:8080${listPath}`,
       headers: { authorization: `Bearer ${token}` },
     });
