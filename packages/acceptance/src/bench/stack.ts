@@ -1,13 +1,15 @@
 // pnpm bench:stack — the production stack from built images: time from `up` to all-healthy,
 // idle memory per service after 60 s, image sizes, and GET /api/v1/bots?limit=50 through Caddy
-// vs directly against the backend container, in the same run. Writes bench-results/stack.json.
+// vs directly against the backend container, in the same run, with the CPU each side spent per
+// request, and the ceiling of any Caddy path here (Caddy serving the same body from a file).
+// Writes bench-results/stack.json.
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
-import { getContainerRuntimeClient } from 'testcontainers';
+import { GenericContainer, getContainerRuntimeClient, Wait } from 'testcontainers';
 import { loadManifest, repoRoot } from '../harness/manifest.ts';
 import { startStack, type StartedStack } from '../harness/stack.ts';
 
@@ -30,29 +32,30 @@ function toMiB(text: string): number {
 }
 
 /** CPU time a container has used so far, in ns (Docker's stats API: cgroup v1 and v2 alike). */
-async function cpuNs(stack: StartedStack, service: string): Promise<number> {
+async function cpuNs(containerId: string): Promise<number> {
   const client = await getContainerRuntimeClient();
-  const id = stack.container(service).getId();
-  const stats = await client.container.dockerode.getContainer(id).stats({ stream: false });
+  const stats = await client.container.dockerode.getContainer(containerId).stats({ stream: false });
   return stats.cpu_stats.cpu_usage.total_usage;
 }
 
-// Where the CPU goes per request (µs) tells why one path is slower than the other: the load
-// generator, Caddy and the backend share this machine's cores.
-const CPU_SERVICES = ['caddy', 'backend'];
-
-async function load(stack: StartedStack, opts: autocannon.Options) {
-  const before = await Promise.all(CPU_SERVICES.map((s) => cpuNs(stack, s)));
+/**
+ * One load phase. `metered` names the containers whose CPU is counted: where the CPU goes per
+ * request (µs) tells why one path is slower than another, since the load generator, Caddy and
+ * the backend share this machine's cores.
+ */
+async function load(metered: Record<string, string>, opts: autocannon.Options) {
+  const ids = Object.entries(metered);
+  const before = await Promise.all(ids.map(([, id]) => cpuNs(id)));
   const started = process.cpuUsage();
   const result = await autocannon({ connections: 10, duration: LOAD_SECONDS, ...opts });
   const client = process.cpuUsage(started);
-  const after = await Promise.all(CPU_SERVICES.map((s) => cpuNs(stack, s)));
+  const after = await Promise.all(ids.map(([, id]) => cpuNs(id)));
   const requests = Math.max(result.requests.total, 1);
   const cpuUsPerRequest: Record<string, number> = {
     load_generator: Math.round((client.user + client.system) / requests),
   };
-  CPU_SERVICES.forEach((s, i) => {
-    cpuUsPerRequest[s] = Math.round((after[i]! - before[i]!) / 1000 / requests);
+  ids.forEach(([name], i) => {
+    cpuUsPerRequest[name] = Math.round((after[i]! - before[i]!) / 1000 / requests);
   });
   return {
     rps: Math.round(result.requests.average),
@@ -62,6 +65,65 @@ async function load(stack: StartedStack, opts: autocannon.Options) {
     errors: result.errors,
     cpu_us_per_request: cpuUsPerRequest,
   };
+}
+
+// The ceiling for any path through Caddy on this machine: the same Caddy image, CPU limit and
+// site settings (internal TLS, JSON access log to stdout, the common headers) serving the same
+// response body from a file, with no proxy hop and no backend at all.
+const CEILING_CADDYFILE = `{
+	admin off
+	skip_install_trust
+}
+api.localhost {
+	tls internal
+	log {
+		output stdout
+		format json
+	}
+	header {
+		X-Content-Type-Options nosniff
+		Referrer-Policy strict-origin-when-cross-origin
+		-Server
+	}
+	rewrite * /body.json
+	file_server {
+		root /srv
+	}
+}
+`;
+
+async function caddyStaticCeiling(caddyImage: string, body: Buffer, caddyCpus: number) {
+  const caddy = await new GenericContainer(caddyImage)
+    .withCopyContentToContainer([
+      { content: CEILING_CADDYFILE, target: '/etc/caddy/Caddyfile' },
+      { content: body, target: '/srv/body.json' },
+    ])
+    .withResourcesQuota({ cpu: caddyCpus })
+    .withWaitStrategy(Wait.forLogMessage('serving initial configuration'))
+    .start();
+  try {
+    const url = `https://${caddy.getIpAddress(caddy.getNetworkNames()[0]!)}:443/body.json`;
+    const opts = { url, servername: 'api.localhost', headers: { host: 'api.localhost' } };
+    // The internal CA issues the site's certificate just after start: wait for a 200.
+    for (let attempt = 0; ; attempt++) {
+      const probe = await autocannon({ ...opts, connections: 1, amount: 1 });
+      if (probe['2xx'] === 1) break;
+      if (attempt === 50) throw new Error('the ceiling Caddy never answered 200');
+      await sleep(200);
+    }
+    return await load({ caddy: caddy.getId() }, opts);
+  } finally {
+    await caddy.stop();
+  }
+}
+
+/** The CPU limit compose gave a service's container (NanoCpus), so the ceiling runs alike. */
+async function composeCpuLimit(stack: StartedStack, service: string): Promise<number> {
+  const client = await getContainerRuntimeClient();
+  const info = await client.container.dockerode
+    .getContainer(stack.container(service).getId())
+    .inspect();
+  return (info.HostConfig.NanoCpus ?? 0) / 1e9 || 1;
 }
 
 async function main() {
@@ -134,21 +196,38 @@ async function main() {
     // Both paths go straight to a container address, so neither pays for Docker's userland
     // port proxy (docker-proxy) that only the published port would add.
     const caddyIp = stack.container('caddy').getIpAddress(`${stack.projectName}_edge`);
-    const viaCaddy = await load(stack, {
+    const metered = {
+      caddy: stack.container('caddy').getId(),
+      backend: stack.container('backend').getId(),
+    };
+    const viaCaddy = await load(metered, {
       url: `https://${caddyIp}:443${listPath}`,
       servername: 'api.localhost',
       headers: { host: `api.localhost:${stack.httpsPort}`, authorization: `Bearer ${token}` },
     });
-    const viaPublishedPort = await load(stack, {
+    const viaPublishedPort = await load(metered, {
       url: `https://127.0.0.1:${stack.httpsPort}${listPath}`,
       servername: 'api.localhost',
       headers: { host: `api.localhost:${stack.httpsPort}`, authorization: `Bearer ${token}` },
     });
-    const direct = await load(stack, {
+    const direct = await load(metered, {
       url: `http://${backendIp}:8080${listPath}`,
       headers: { authorization: `Bearer ${token}` },
     });
     const ratio = Math.round((viaCaddy.rps / direct.rps) * 100) / 100;
+
+    const body = Buffer.from(
+      await (
+        await stack.fetch(stack.url('api', listPath), {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).arrayBuffer(),
+    );
+    const caddyCpus = await composeCpuLimit(stack, 'caddy');
+    console.log(
+      `[bench:stack] load: Caddy alone serving the same ${body.length}-byte body (ceiling)`,
+    );
+    const ceiling = await caddyStaticCeiling(manifest.CADDY_IMAGE!, body, caddyCpus);
 
     const result = {
       at: new Date().toISOString(),
@@ -169,6 +248,8 @@ async function main() {
         via_caddy_published_port: viaPublishedPort,
         direct,
         caddy_to_direct_rps: ratio,
+        caddy_static_same_body: { ...ceiling, caddy_cpus: caddyCpus, body_bytes: body.length },
+        caddy_static_to_direct_rps: Math.round((ceiling.rps / direct.rps) * 100) / 100,
       },
       targets: TARGETS,
       met: {
