@@ -4,7 +4,7 @@
 // request, and the ceiling of any Caddy path here (Caddy serving the same body from a file).
 // Writes bench-results/stack.json.
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -67,42 +67,40 @@ async function load(metered: Record<string, string>, opts: autocannon.Options) {
   };
 }
 
-// The ceiling for any path through Caddy on this machine: the same Caddy image, CPU limit and
-// site settings (internal TLS, JSON access log to stdout, the common headers) serving the same
-// response body from a file, with no proxy hop and no backend at all.
-const CEILING_CADDYFILE = `{
-	admin off
-	skip_install_trust
-}
-api.localhost {
-	tls internal
-	log {
-		output stdout
-		format json
-	}
-	header {
-		X-Content-Type-Options nosniff
-		Referrer-Policy strict-origin-when-cross-origin
-		-Server
-	}
-	rewrite * /body.json
-	file_server {
-		root /srv
-	}
-}
-`;
+// The ceiling for any path through Caddy on this machine: the stack's own Caddy (image, env,
+// CPU limit, and deploy/caddy/Caddyfile with its TLS, access log and headers) with the API's
+// reverse_proxy swapped for the same response body served from a file: no proxy hop, no backend.
+const API_PROXY = /(\thandle \/api\/v1\/\* \{\n)\t\treverse_proxy \{\n[\s\S]*?\n\t\t\}\n(\t\}\n)/;
 
-async function caddyStaticCeiling(caddyImage: string, body: Buffer, caddyCpus: number) {
-  const caddy = await new GenericContainer(caddyImage)
+async function caddyStaticCeiling(stack: StartedStack, body: Buffer) {
+  const client = await getContainerRuntimeClient();
+  const stackCaddy = await client.container.dockerode
+    .getContainer(stack.container('caddy').getId())
+    .inspect();
+  const caddyfile = await readFile(path.join(repoRoot, 'deploy/caddy/Caddyfile'), 'utf8');
+  if (!API_PROXY.test(caddyfile)) {
+    throw new Error('deploy/caddy/Caddyfile: no `handle /api/v1/* { reverse_proxy {…} }` block');
+  }
+  const cpus = (stackCaddy.HostConfig.NanoCpus ?? 0) / 1e9 || 1;
+  const caddy = await new GenericContainer(stackCaddy.Config.Image)
+    .withEnvironment(
+      Object.fromEntries(stackCaddy.Config.Env.map((kv) => kv.split(/=(.*)/s).slice(0, 2))),
+    )
     .withCopyContentToContainer([
-      { content: CEILING_CADDYFILE, target: '/etc/caddy/Caddyfile' },
+      {
+        content: caddyfile.replace(
+          API_PROXY,
+          '$1\t\trewrite * /body.json\n\t\tfile_server {\n\t\t\troot /srv\n\t\t}\n$2',
+        ),
+        target: '/etc/caddy/Caddyfile',
+      },
       { content: body, target: '/srv/body.json' },
     ])
-    .withResourcesQuota({ cpu: caddyCpus })
+    .withResourcesQuota({ cpu: cpus })
     .withWaitStrategy(Wait.forLogMessage('serving initial configuration'))
     .start();
   try {
-    const url = `https://${caddy.getIpAddress(caddy.getNetworkNames()[0]!)}:443/body.json`;
+    const url = `https://${caddy.getIpAddress(caddy.getNetworkNames()[0]!)}:443/api/v1/bots`;
     const opts = { url, servername: 'api.localhost', headers: { host: 'api.localhost' } };
     // The internal CA issues the site's certificate just after start: wait for a 200.
     for (let attempt = 0; ; attempt++) {
@@ -111,19 +109,10 @@ async function caddyStaticCeiling(caddyImage: string, body: Buffer, caddyCpus: n
       if (attempt === 50) throw new Error('the ceiling Caddy never answered 200');
       await sleep(200);
     }
-    return await load({ caddy: caddy.getId() }, opts);
+    return { ...(await load({ caddy: caddy.getId() }, opts)), caddy_cpus: cpus };
   } finally {
     await caddy.stop();
   }
-}
-
-/** The CPU limit compose gave a service's container (NanoCpus), so the ceiling runs alike. */
-async function composeCpuLimit(stack: StartedStack, service: string): Promise<number> {
-  const client = await getContainerRuntimeClient();
-  const info = await client.container.dockerode
-    .getContainer(stack.container(service).getId())
-    .inspect();
-  return (info.HostConfig.NanoCpus ?? 0) / 1e9 || 1;
 }
 
 async function main() {
@@ -223,11 +212,10 @@ async function main() {
         })
       ).arrayBuffer(),
     );
-    const caddyCpus = await composeCpuLimit(stack, 'caddy');
     console.log(
       `[bench:stack] load: Caddy alone serving the same ${body.length}-byte body (ceiling)`,
     );
-    const ceiling = await caddyStaticCeiling(manifest.CADDY_IMAGE!, body, caddyCpus);
+    const ceiling = await caddyStaticCeiling(stack, body);
 
     const result = {
       at: new Date().toISOString(),
@@ -248,7 +236,7 @@ async function main() {
         via_caddy_published_port: viaPublishedPort,
         direct,
         caddy_to_direct_rps: ratio,
-        caddy_static_same_body: { ...ceiling, caddy_cpus: caddyCpus, body_bytes: body.length },
+        caddy_static_same_body: { ...ceiling, body_bytes: body.length },
         caddy_static_to_direct_rps: Math.round((ceiling.rps / direct.rps) * 100) / 100,
       },
       targets: TARGETS,
