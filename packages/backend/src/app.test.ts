@@ -187,10 +187,12 @@ describe('the API edge', () => {
   });
 
   it('413 over 1 MB, 415 for a non-JSON body', async () => {
-    await problem(
+    const tooLarge = await problem(
       await post('/bots', JSON.stringify({ name: 'x'.repeat(1_100_000), project: 'p' })),
       413,
     );
+    // The limit is BODY_LIMIT_BYTES (default 1 MiB), the same variable Caddy takes.
+    expect(tooLarge.detail).toBe('The body exceeds the limit of 1048576 bytes.');
     const res = await fetch(`${base}/bots`, {
       method: 'POST',
       headers: { authorization: `Bearer ${user}`, 'content-type': 'text/plain' },

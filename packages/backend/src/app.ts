@@ -82,7 +82,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
     });
     next();
   });
-  app.use(express.json({ limit: '1mb', strict: true }));
+  app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
 
   const api = express.Router();
 

@@ -97,6 +97,14 @@ const EnvSchema = z
     SHUTDOWN_DELAY_MS: positiveInt(2000, 60_000),
     /** After closing: how long in-flight requests may take before their sockets are cut. */
     SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 60_000),
+    /** Largest request body (bytes). Caddy takes the same variable (compose), so the edge and
+     * the backend refuse the same bodies; the edge answers those it sees first. */
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 ** 2)
+      .default(1024 ** 2),
     WS_HEARTBEAT_MS: positiveInt(30_000, 600_000),
     /** A WebSocket client with more than this many bytes unsent is dropped. */
     WS_MAX_BUFFERED_BYTES: positiveInt(1_048_576),
@@ -156,6 +164,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   wsHeartbeatMs: number;
   wsMaxBufferedBytes: number;
+  bodyLimitBytes: number;
   listCache: { ttlMs: number; maxEntries: number };
   migrationsDir: string | undefined;
 }
@@ -263,6 +272,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     wsHeartbeatMs: e.WS_HEARTBEAT_MS,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
     listCache: { ttlMs: e.LIST_CACHE_TTL_MS, maxEntries: e.LIST_CACHE_MAX_ENTRIES },
     migrationsDir: e.MIGRATIONS_DIR,
   };

@@ -45,6 +45,15 @@ function storageConfig() {
   return config;
 }
 
+/**
+ * The machine-readable outcome of a command, as its last line: `<command>: result <json>`
+ * (`changed` lists what the run changed, empty for a no-op). Scripts and tests read this line
+ * rather than the prose above it.
+ */
+function printResult(command: string, result: Record<string, unknown>): void {
+  console.log(`${command}: result ${JSON.stringify(result)}`);
+}
+
 function noFlags(command: string, args: string[]): void {
   if (args.length) throw new UsageError(`${command}: unknown flag ${args[0]}`);
 }
@@ -79,6 +88,11 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
           ? `storage:init: bucket ${s3.bucket} already initialised; nothing changed (no-op)`
           : `storage:init: bucket ${s3.bucket}: ${result.changed.length} change(s), ${result.unchanged.length} unchanged`,
       );
+      printResult('storage:init', {
+        bucket: s3.bucket,
+        changed: result.changed,
+        unchanged: result.unchanged.length,
+      });
     } finally {
       client.destroy();
     }
@@ -117,6 +131,12 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const verb = result.dryRun ? 'would apply' : 'applied';
     const count = result.dryRun ? result.pending.length : result.applied.length;
     console.log(`db:migrate: ${verb} ${count}, already applied ${result.alreadyApplied} (${dir})`);
+    printResult('db:migrate', {
+      dry_run: result.dryRun,
+      changed: result.applied.map((m) => m.version),
+      would_apply: result.dryRun ? result.pending.map((m) => m.version) : [],
+      already_applied: result.alreadyApplied,
+    });
   },
 };
 

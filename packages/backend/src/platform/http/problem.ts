@@ -86,7 +86,7 @@ export function sendProblem(req: Request, res: Response, err: HttpError): void {
 }
 
 /** Errors of body-parser (express.json) as problems. */
-function fromBodyParser(err: { type?: string; message?: string }): HttpError | undefined {
+function fromBodyParser(err: { type?: string; limit?: number }): HttpError | undefined {
   switch (err.type) {
     case 'entity.parse.failed':
       return badRequest(
@@ -95,7 +95,9 @@ function fromBodyParser(err: { type?: string; message?: string }): HttpError | u
       );
     case 'entity.too.large':
       return new HttpError(413, 'too-large', 'Content too large', {
-        detail: 'The body exceeds 1 MB.',
+        detail: err.limit
+          ? `The body exceeds the limit of ${err.limit} bytes.`
+          : 'The body is too large.',
       });
     case 'encoding.unsupported':
     case 'charset.unsupported':
