@@ -40,3 +40,12 @@ export type WsMessage = z.infer<typeof WsMessage>;
 /** Sub-protocol the server selects when the token comes as `Sec-WebSocket-Protocol: bearer, <jwt>`. */
 export const WS_BEARER_PROTOCOL = 'bearer';
 export const WS_PATH = '/api/v1/ws';
+
+/**
+ * Close codes for a refused or expired token. The server completes the upgrade and then closes
+ * with one of these, because a browser sees a refused upgrade (HTTP 401/403) only as 1006.
+ * 4401: no token, a bad one, or one whose `exp` has passed (refresh the session, reconnect).
+ * 4403: a valid token whose role may not subscribe (reconnecting will not help).
+ */
+export const WS_CLOSE_UNAUTHORIZED = 4401;
+export const WS_CLOSE_FORBIDDEN = 4403;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import WebSocket from 'ws';
 import type { LiveEvent } from '@bot-mox/contracts';
-import { WsMessage, type Bot } from '@bot-mox/contracts';
+import { WS_CLOSE_FORBIDDEN, WS_CLOSE_UNAUTHORIZED, WsMessage, type Bot } from '@bot-mox/contracts';
 import type { RunningServer } from '@bot-mox/backend';
 import { repoRoot } from '../harness/manifest.ts';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
@@ -73,11 +73,16 @@ function listen(url: string, protocols?: string[]): Promise<Listener> {
   });
 }
 
-function upgradeStatus(url: string, protocols?: string[]): Promise<number> {
+/**
+ * How the server ends a connection it will not serve: `http <status>` if it refuses the
+ * upgrade, or `close <code>` if it upgrades and then closes without a hello or any event.
+ */
+function refusal(url: string, protocols?: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, protocols);
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('open', () => reject(new Error('upgrade unexpectedly accepted')));
+    ws.on('unexpected-response', (_req, res) => resolve(`http ${res.statusCode}`));
+    ws.on('message', (data) => reject(new Error(`a refused socket got ${String(data)}`)));
+    ws.on('close', (code) => resolve(`close ${code}`));
     ws.on('error', () => {});
   });
 }
@@ -132,23 +137,30 @@ describe('WebSocket /api/v1/ws', () => {
     b.ws.close();
   });
 
-  it('refuses upgrades without a valid token (401) and for the anon role (403)', async () => {
-    expect(await upgradeStatus(wsUrl(one.url))).toBe(401);
-    expect(await upgradeStatus(`${wsUrl(one.url)}?access_token=garbage`)).toBe(401);
+  it('closes with 4401 without a valid token and 4403 for the anon role; 404 elsewhere', async () => {
+    const unauthorized = `close ${WS_CLOSE_UNAUTHORIZED}`;
+    expect(await refusal(wsUrl(one.url))).toBe(unauthorized);
+    expect(await refusal(`${wsUrl(one.url)}?access_token=garbage`)).toBe(unauthorized);
     expect(
-      await upgradeStatus(wsUrl(one.url), [
+      await refusal(wsUrl(one.url), [
         'bearer',
         await mintToken({ role: 'authenticated', aud: 'x' }),
       ]),
-    ).toBe(401);
-    expect(await upgradeStatus(wsUrl(one.url), ['bearer', await mintToken({ role: 'anon' })])).toBe(
-      403,
+    ).toBe(unauthorized);
+    expect(await refusal(wsUrl(one.url), ['bearer', await mintToken({ role: 'anon' })])).toBe(
+      `close ${WS_CLOSE_FORBIDDEN}`,
     );
     expect(
-      await upgradeStatus(
-        `${one.url.replace(/^http/, 'ws')}/api/v1/elsewhere?access_token=${token}`,
-      ),
-    ).toBe(404);
+      await refusal(`${one.url.replace(/^http/, 'ws')}/api/v1/elsewhere?access_token=${token}`),
+    ).toBe('http 404');
+  });
+
+  it('closes an open socket with 4401 when its token expires', async () => {
+    const l = await listen(wsUrl(one.url), [
+      'bearer',
+      await mintToken(undefined, { expiresIn: '2s' }),
+    ]);
+    expect(await l.closed).toBe(WS_CLOSE_UNAUTHORIZED);
   });
 
   it('delivers events again after its database connection is cut', async () => {

@@ -2,6 +2,7 @@
 // with prod-sim's settings: routing through Caddy over TLS, readiness, hardening, one-shots.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WS_CLOSE_UNAUTHORIZED } from '@bot-mox/contracts';
 import { forbiddenPaths, imageLayerPaths } from '../harness/image-scan.ts';
 import { startStack, type StartedStack } from '../harness/stack.ts';
 
@@ -142,7 +143,7 @@ describe('routing through Caddy over TLS (internal CA trusted)', () => {
     expect(health.headers.get('access-control-allow-origin')).toBe(appOrigin);
   });
 
-  it('upgrades api.<domain>/api/v1/ws and pushes a live event for a change made through the API', async () => {
+  it('upgrades api.<domain>/api/v1/ws, pushes a live event for a change made through the API, closes a bad token with 4401', async () => {
     const token = await stack.mintToken();
     const ws = stack.websocket(stack.url('api', '/api/v1/ws').replace('https:', 'wss:'), [
       'bearer',
@@ -172,6 +173,14 @@ describe('routing through Caddy over TLS (internal CA trusted)', () => {
     } finally {
       ws.close();
     }
+    // A refused token is a close code after the upgrade (what a browser can read), through Caddy.
+    const refused = stack.websocket(
+      stack.url('api', '/api/v1/ws?access_token=garbage').replace('https:', 'wss:'),
+    );
+    refused.on('error', () => {});
+    expect(await new Promise<number>((resolve) => refused.once('close', resolve))).toBe(
+      WS_CLOSE_UNAUTHORIZED,
+    );
   });
 
   it('routes s3.<domain> to the S3 API, which refuses anonymous access to the bucket', async () => {

@@ -15,6 +15,8 @@ export const API_ROLES: readonly Role[] = ['authenticated', 'service_role'];
 export interface AuthContext {
   role: string;
   sub: string | undefined;
+  /** Expiry, seconds since the epoch; every accepted token has one (a required claim). */
+  exp: number;
   claims: JWTPayload;
 }
 
@@ -40,7 +42,7 @@ export function cachingVerifier(verify: TokenVerifier, maxEntries = 1000): Token
   return async (token) => {
     const hit = cache.get(token);
     const now = Date.now() / 1000;
-    if (hit && typeof hit.claims.exp === 'number' && hit.claims.exp > now) return hit;
+    if (hit && hit.exp > now) return hit;
     if (hit) cache.delete(token);
     const ctx = await verify(token);
     if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
@@ -87,6 +89,8 @@ function createUncachedVerifier(options: JwtOptions): TokenVerifier {
         throw new AuthError(`claim ${err.claim} invalid`);
       throw new AuthError('invalid token');
     }
+    // jose checks that a present exp is a number; requiredClaims makes it present.
+    if (typeof payload.exp !== 'number') throw new AuthError('claim exp invalid');
     const role = typeof payload.role === 'string' ? payload.role : '';
     // Supabase user tokens carry aud=authenticated; its service_role key carries none. A token
     // that names an audience must name ours, and a user token must have one.
@@ -98,6 +102,7 @@ function createUncachedVerifier(options: JwtOptions): TokenVerifier {
     return {
       role,
       sub: typeof payload.sub === 'string' ? payload.sub : undefined,
+      exp: payload.exp,
       claims: payload,
     };
   };

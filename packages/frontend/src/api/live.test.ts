@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WS_CLOSE_FORBIDDEN, WS_CLOSE_UNAUTHORIZED } from '@bot-mox/contracts';
 import { FakeWebSocket, FakeWebSocketImpl } from '../test/FakeWebSocket';
 import { backoffDelay, LiveSocket, type LiveStatus } from './live';
 
@@ -21,17 +22,19 @@ describe('LiveSocket', () => {
   function start(token: string | null = 'jwt-1') {
     const statuses: LiveStatus[] = [];
     const messages: unknown[] = [];
+    const onUnauthorized = vi.fn();
     let current = token;
     const socket = new LiveSocket({
       url: 'wss://api.example.test/api/v1/ws',
       getToken: () => current,
       onMessage: (m) => messages.push(m),
       onStatus: (s) => statuses.push(s),
+      onUnauthorized,
       WebSocketImpl: FakeWebSocketImpl,
       random: () => 1,
     });
     socket.start();
-    return { socket, statuses, messages, setToken: (t: string) => (current = t) };
+    return { socket, statuses, messages, onUnauthorized, setToken: (t: string) => (current = t) };
   }
 
   it('falls back to the browser WebSocket when WebSocketImpl is passed as undefined', async () => {
@@ -94,5 +97,35 @@ describe('LiveSocket', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(FakeWebSocket.instances).toHaveLength(0);
     expect(statuses).toEqual(['unauthorized']);
+  });
+
+  it('on 4401 turns unauthorized, reports it once and waits for reconnect() instead of retrying', async () => {
+    const { statuses, onUnauthorized, setToken, socket } = start();
+    await vi.advanceTimersByTimeAsync(0);
+    // The server completes the upgrade, then closes: the browser sees open, then 4401.
+    FakeWebSocket.last.serverOpen();
+    FakeWebSocket.last.serverClose(WS_CLOSE_UNAUTHORIZED, 'token expired');
+    expect(statuses.slice(-2)).toEqual(['open', 'unauthorized']);
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+
+    setToken('jwt-2');
+    socket.reconnect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(FakeWebSocket.last.url).toContain('access_token=jwt-2');
+    socket.stop();
+  });
+
+  it('on 4403 turns unauthorized without asking for a new token or retrying', async () => {
+    const { statuses, onUnauthorized } = start();
+    await vi.advanceTimersByTimeAsync(0);
+    FakeWebSocket.last.serverOpen();
+    FakeWebSocket.last.serverClose(WS_CLOSE_FORBIDDEN, 'role may not subscribe');
+    expect(statuses.at(-1)).toBe('unauthorized');
+    expect(onUnauthorized).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
   });
 });

@@ -3,7 +3,14 @@
  * (browsers cannot set headers on a WebSocket). It reconnects with exponential backoff and
  * jitter, reconnects at once when the browser comes back online, and reports its status so
  * the shell can show when the app is offline.
+ *
+ * The server refuses a token by closing with 4401 (missing, bad or expired; also when an open
+ * socket's token expires) or 4403 (role). Neither is retried here: a 4401 goes to
+ * `onUnauthorized`, whose owner refreshes the session and connects again with the new token;
+ * a 4403 would be refused again whatever the token, so it just stays 'unauthorized'.
  */
+import { WS_CLOSE_FORBIDDEN, WS_CLOSE_UNAUTHORIZED } from '@bot-mox/contracts';
+
 export type LiveStatus =
   'idle' | 'connecting' | 'open' | 'reconnecting' | 'unauthorized' | 'closed';
 
@@ -19,9 +26,6 @@ export interface LiveSocketOptions {
   maxDelayMs?: number;
   random?: () => number;
 }
-
-/** Close codes the backend uses to refuse a token (4401 by convention, 1008 policy violation). */
-const UNAUTHORIZED_CODES = new Set([4401, 4403, 1008]);
 
 export function backoffDelay(
   attempt: number,
@@ -136,9 +140,9 @@ export class LiveSocket {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.stopped) return;
-      if (UNAUTHORIZED_CODES.has(event.code)) {
+      if (event.code === WS_CLOSE_UNAUTHORIZED || event.code === WS_CLOSE_FORBIDDEN) {
         this.setStatus('unauthorized');
-        this.options.onUnauthorized?.();
+        if (event.code === WS_CLOSE_UNAUTHORIZED) this.options.onUnauthorized?.();
         return;
       }
       this.scheduleRetry();

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, use, useEffect, useState, type ReactNode } from 'react';
+import { createContext, use, useEffect, useRef, useState, type ReactNode } from 'react';
+import { WsHello } from '@bot-mox/contracts';
 import { LiveSocket, type LiveStatus } from '../api/live';
 import { applyLiveEvent } from '../api/liveEvents';
 import { useAuth } from '../auth/AuthProvider';
@@ -21,38 +22,54 @@ export function useLive(): LiveState {
 
 export function LiveProvider({ children }: { children: ReactNode }) {
   const { wsUrl, getToken, WebSocketImpl } = useServices();
-  const { session, expire } = useAuth();
+  const { session, expire, refresh } = useAuth();
   const queryClient = useQueryClient();
   const [state, setState] = useState<LiveState>({
     status: 'idle',
     browserOnline: typeof navigator === 'undefined' ? true : navigator.onLine,
   });
   const accessToken = session?.access_token;
+  // Both outlive one socket: a refused token replaces the socket (see onUnauthorized).
+  const dropped = useRef(false);
+  /** Set when a refused token led to a refresh; cleared when a socket is accepted (its hello). */
+  const refreshed = useRef(false);
 
   useEffect(() => {
-    if (!accessToken) return;
-    let dropped = false;
+    if (!accessToken) {
+      refreshed.current = false;
+      return;
+    }
     const socket = new LiveSocket({
       url: wsUrl,
       getToken,
       WebSocketImpl,
       onMessage: (data) => {
+        if (WsHello.safeParse(data).success) refreshed.current = false;
         if (applyLiveEvent(queryClient, data)) setState((s) => ({ ...s, lastEventAt: Date.now() }));
       },
       onStatus: (status, { retryInMs }) => {
         setState((s) => ({ ...s, status, retryInMs }));
-        if (status === 'reconnecting') dropped = true;
+        if (status === 'reconnecting' || status === 'unauthorized') dropped.current = true;
         // Back after a gap: whatever changed meanwhile was not pushed, so refetch.
-        if (status === 'open' && dropped) {
-          dropped = false;
+        if (status === 'open' && dropped.current) {
+          dropped.current = false;
           void queryClient.invalidateQueries();
         }
       },
-      onUnauthorized: expire,
+      // 4401: the token expired or was refused. Refresh the session once; the new access token
+      // re-runs this effect, which connects with it. If that token is refused too (no hello in
+      // between) or the refresh fails, the session is over: sign out rather than loop.
+      onUnauthorized: () => {
+        if (refreshed.current) return expire();
+        refreshed.current = true;
+        void refresh().then((next) => {
+          if (!next || next === accessToken) expire();
+        });
+      },
     });
     socket.start();
     return () => socket.stop();
-  }, [accessToken, wsUrl, getToken, WebSocketImpl, queryClient, expire]);
+  }, [accessToken, wsUrl, getToken, WebSocketImpl, queryClient, expire, refresh]);
 
   useEffect(() => {
     const update = () => setState((s) => ({ ...s, browserOnline: navigator.onLine }));

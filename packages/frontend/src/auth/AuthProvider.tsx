@@ -16,6 +16,8 @@ export interface AuthState {
   signOut: () => Promise<void>;
   /** Drops the session because the API refused it (401). */
   expire: () => void;
+  /** Asks for a fresh access token; resolves to it, or to null if the session can't be renewed. */
+  refresh: () => Promise<string | null>;
   /** Why the user was sent back to login, if they were. */
   notice: string | null;
 }
@@ -31,7 +33,7 @@ export function useAuth(): AuthState {
 /** The subset of supabase-js auth the app uses; tests pass a small fake. */
 export type AuthClient = Pick<
   GoTrueClient,
-  'getSession' | 'onAuthStateChange' | 'signInWithPassword' | 'signOut'
+  'getSession' | 'onAuthStateChange' | 'refreshSession' | 'signInWithPassword' | 'signOut'
 >;
 
 export function AuthProvider({ auth, children }: { auth: AuthClient; children: ReactNode }) {
@@ -73,9 +75,20 @@ export function AuthProvider({ auth, children }: { auth: AuthClient; children: R
     void auth.signOut({ scope: 'local' }).finally(() => setSession(null));
   }, [auth]);
 
+  const refresh = useCallback(async () => {
+    try {
+      const { data, error } = await auth.refreshSession();
+      if (error || !data.session) return null;
+      setSession(data.session);
+      return data.session.access_token;
+    } catch {
+      return null; // e.g. the login service is unreachable
+    }
+  }, [auth]);
+
   const value = useMemo(
-    () => ({ session, signInWithPassword, signOut, expire, notice }),
-    [session, signInWithPassword, signOut, expire, notice],
+    () => ({ session, signInWithPassword, signOut, expire, refresh, notice }),
+    [session, signInWithPassword, signOut, expire, refresh, notice],
   );
   return <AuthContext value={value}>{children}</AuthContext>;
 }

@@ -1,6 +1,8 @@
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
+import { WS_CLOSE_UNAUTHORIZED } from '@bot-mox/contracts';
+import { FakeWebSocket } from '../test/FakeWebSocket';
 import { botPage, problem } from '../test/fixtures';
 import { FakeAuth } from '../test/fakeAuth';
 import { renderApp } from '../test/render';
@@ -53,6 +55,63 @@ describe('sign-in', () => {
     await user.click(await screen.findByRole('button', { name: 'Sign out' }));
     await waitFor(() => expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy());
     expect(auth.session).toBeNull();
+  });
+});
+
+describe('live socket refused with 4401', () => {
+  const tokenOf = (socket: FakeWebSocket) => new URL(socket.url).searchParams.get('access_token');
+  const hello = { type: 'hello', server_time: '2026-11-30T09:00:00.000Z' };
+  const expiredNotice = 'Your session has expired or was refused. Please sign in again.';
+
+  it('refreshes the session and reconnects once per expiry; a refreshed token refused too signs out', async () => {
+    server.use(http.get(`${API}/api/v1/bots`, () => HttpResponse.json(botPage([]))));
+    const { auth } = renderApp({ route: '/bots' });
+    await waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    act(() => {
+      FakeWebSocket.last.serverOpen();
+      FakeWebSocket.last.serverSend(hello);
+    });
+
+    // The open socket's token expires: one refresh, one new socket with the new token.
+    act(() => FakeWebSocket.last.serverClose(WS_CLOSE_UNAUTHORIZED, 'token expired'));
+    await waitFor(() => expect(FakeWebSocket.instances).toHaveLength(2));
+    expect(auth.refreshCalls).toBe(1);
+    expect(tokenOf(FakeWebSocket.last)).toBe('test-access-token-2');
+    act(() => {
+      FakeWebSocket.last.serverOpen();
+      FakeWebSocket.last.serverSend(hello);
+    });
+    expect(await screen.findByText('Live')).toBeTruthy();
+
+    // Accepted, then expired again later: that is a new expiry, so a refresh again.
+    act(() => FakeWebSocket.last.serverClose(WS_CLOSE_UNAUTHORIZED, 'token expired'));
+    await waitFor(() => expect(FakeWebSocket.instances).toHaveLength(3));
+    expect(auth.refreshCalls).toBe(2);
+
+    // The refreshed token is refused before any hello: no further refresh, sign out instead.
+    act(() => {
+      FakeWebSocket.last.serverOpen();
+      FakeWebSocket.last.serverClose(WS_CLOSE_UNAUTHORIZED, 'invalid token');
+    });
+    expect(await screen.findByText(expiredNotice)).toBeTruthy();
+    expect(auth.session).toBeNull();
+    expect(auth.refreshCalls).toBe(2);
+    expect(FakeWebSocket.instances).toHaveLength(3);
+  });
+
+  it('signs out when the session cannot be refreshed', async () => {
+    server.use(http.get(`${API}/api/v1/bots`, () => HttpResponse.json(botPage([]))));
+    const auth = new FakeAuth();
+    auth.canRefresh = false;
+    renderApp({ route: '/bots', auth });
+    await waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    act(() => {
+      FakeWebSocket.last.serverOpen();
+      FakeWebSocket.last.serverClose(WS_CLOSE_UNAUTHORIZED, 'token expired');
+    });
+    expect(await screen.findByText(expiredNotice)).toBeTruthy();
+    expect(auth.refreshCalls).toBe(1);
+    expect(FakeWebSocket.instances).toHaveLength(1);
   });
 });
 

@@ -28,6 +28,9 @@ export class FakeAuth {
   listeners = new Set<(event: AuthChangeEvent, session: Session | null) => void>();
   passwords = new Map<string, string>([['operator@example.com', 'correct horse']]);
   signInCalls: { email: string; password: string }[] = [];
+  refreshCalls = 0;
+  /** Whether refreshSession succeeds (as when the refresh token is still good). */
+  canRefresh = true;
 
   constructor(session: Session | null = makeSession()) {
     this.session = session;
@@ -61,6 +64,21 @@ export class FakeAuth {
       }
       this.session = makeSession({ user: { ...makeSession().user, email } });
       this.emit('SIGNED_IN');
+      return { data: { user: this.session.user, session: this.session }, error: null };
+    },
+    refreshSession: async () => {
+      this.refreshCalls += 1;
+      if (!this.canRefresh || !this.session) {
+        return {
+          data: { user: null, session: null },
+          error: { message: 'Invalid Refresh Token' },
+        };
+      }
+      this.session = makeSession({
+        user: this.session.user,
+        access_token: `test-access-token-${this.refreshCalls + 1}`,
+      });
+      this.emit('TOKEN_REFRESHED');
       return { data: { user: this.session.user, session: this.session }, error: null };
     },
     signOut: async () => {

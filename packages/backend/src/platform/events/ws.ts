@@ -1,17 +1,37 @@
 // WebSocket /api/v1/ws: authenticated with the API's JWT (sub-protocols `bearer, <jwt>` or
 // `?access_token=`), fed by the EventListener. Ping/pong heartbeats find dead peers; a client
 // whose unsent data exceeds a limit is dropped rather than buffered without bound.
+//
+// Auth failures are close codes, not HTTP statuses: a browser sees a refused upgrade only as
+// 1006, so the upgrade completes and the socket is closed at once with 4401 (no, bad or expired
+// token) or 4403 (role), before any hello or event. An accepted socket is closed with 4401 when
+// its token's exp passes; the client then refreshes its session and reconnects.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { WS_BEARER_PROTOCOL, WS_PATH, type LiveEvent, type WsHello } from '@bot-mox/contracts';
+import {
+  WS_BEARER_PROTOCOL,
+  WS_CLOSE_FORBIDDEN,
+  WS_CLOSE_UNAUTHORIZED,
+  WS_PATH,
+  type LiveEvent,
+  type WsHello,
+} from '@bot-mox/contracts';
 import { API_ROLES, AuthError, type TokenVerifier } from '../auth.ts';
+
+/** setTimeout fires at once for delays above this (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A close reason must fit in 123 bytes. */
+const MAX_REASON_BYTES = 123;
 
 interface Client {
   ws: WebSocket;
   alive: boolean;
+  expiry?: NodeJS.Timeout;
 }
+
+type Verdict = { exp: number } | { code: number; reason: string };
 
 export interface WsHubOptions {
   verify: TokenVerifier;
@@ -77,36 +97,73 @@ export class WsHub {
     if (path !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found', 'No WebSocket here.');
     if (this.#opts.isDraining())
       return rejectUpgrade(socket, 503, 'Service Unavailable', 'Shutting down.');
-    const token = tokenFromUpgrade(req);
-    if (!token) return rejectUpgrade(socket, 401, 'Unauthorized', 'A token is required.');
-    let role: string;
-    try {
-      role = (await this.#opts.verify(token)).role;
-    } catch (err) {
-      return rejectUpgrade(
-        socket,
-        401,
-        'Unauthorized',
-        err instanceof AuthError ? err.message : 'invalid token',
-      );
-    }
-    if (!API_ROLES.includes(role as (typeof API_ROLES)[number])) {
-      return rejectUpgrade(socket, 403, 'Forbidden', 'This role may not subscribe.');
-    }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws));
+    const verdict = await this.#authenticate(req);
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      if ('code' in verdict) {
+        // Refused: never in the client set, so no hello and no events reach it.
+        ws.on('error', () => ws.terminate());
+        ws.close(verdict.code, verdict.reason);
+        return;
+      }
+      this.#accept(ws, verdict.exp);
+    });
   }
 
-  #accept(ws: WebSocket): void {
+  async #authenticate(req: IncomingMessage): Promise<Verdict> {
+    const token = tokenFromUpgrade(req);
+    if (!token) return { code: WS_CLOSE_UNAUTHORIZED, reason: 'token required' };
+    let role: string;
+    let exp: number;
+    try {
+      ({ role, exp } = await this.#opts.verify(token));
+    } catch (err) {
+      const reason = err instanceof AuthError ? err.message : 'invalid token';
+      return {
+        code: WS_CLOSE_UNAUTHORIZED,
+        // AuthError messages may quote the token's header; keep the reason within the limit.
+        reason: Buffer.byteLength(reason) <= MAX_REASON_BYTES ? reason : 'invalid token',
+      };
+    }
+    if (!API_ROLES.includes(role as (typeof API_ROLES)[number])) {
+      return { code: WS_CLOSE_FORBIDDEN, reason: 'role may not subscribe' };
+    }
+    // The verifier allows some clock skew; a socket must not open on a token already past exp.
+    if (exp * 1000 <= Date.now()) return { code: WS_CLOSE_UNAUTHORIZED, reason: 'token expired' };
+    return { exp };
+  }
+
+  #accept(ws: WebSocket, exp: number): void {
     const client: Client = { ws, alive: true };
     this.#clients.add(client);
     ws.on('pong', () => {
       client.alive = true;
     });
-    ws.on('close', () => this.#clients.delete(client));
+    ws.on('close', () => {
+      clearTimeout(client.expiry);
+      this.#clients.delete(client);
+    });
     ws.on('error', () => ws.terminate());
     // Clients only listen; anything they send is ignored.
     const hello: WsHello = { type: 'hello', server_time: new Date().toISOString() };
     ws.send(JSON.stringify(hello));
+    // Every accepted token has an exp (the verifier requires the claim), so every socket has a
+    // deadline and none outlives its token.
+    this.#closeAtExpiry(client, exp * 1000);
+  }
+
+  #closeAtExpiry(client: Client, expMs: number): void {
+    const delay = expMs - Date.now();
+    if (delay <= 0) {
+      this.#clients.delete(client);
+      client.ws.close(WS_CLOSE_UNAUTHORIZED, 'token expired');
+      return;
+    }
+    // A delay beyond the timer's range re-arms instead of firing at once.
+    client.expiry = setTimeout(
+      () => this.#closeAtExpiry(client, expMs),
+      Math.min(delay, MAX_TIMER_MS),
+    );
+    client.expiry.unref();
   }
 
   #beat(): void {
@@ -142,7 +199,10 @@ export class WsHub {
   /** Closes every client with `code` (1001 on shutdown) and stops accepting. */
   close(code = 1001, reason = 'server shutting down'): void {
     clearInterval(this.#heartbeat);
-    for (const c of this.#clients) c.ws.close(code, reason);
+    for (const c of this.#clients) {
+      clearTimeout(c.expiry);
+      c.ws.close(code, reason);
+    }
     this.#wss.close();
   }
 }
