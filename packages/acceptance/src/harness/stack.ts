@@ -70,7 +70,7 @@ export interface StartedStack {
 }
 
 /** *.localhost resolves to 127.0.0.1, as browsers do, whatever the system resolver says. */
-function loopbackLookup(
+export function loopbackLookup(
   hostname: string,
   options: unknown,
   callback: (

@@ -1,10 +1,12 @@
 // The production stack as it ships (deploy/compose.stack.yml), started from the images CI built,
 // with prod-sim's settings: routing through Caddy over TLS, readiness, hardening, one-shots.
+import http2 from 'node:http2';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WS_CLOSE_UNAUTHORIZED } from '@bot-mox/contracts';
 import { forbiddenPaths, imageLayerPaths } from '../harness/image-scan.ts';
-import { startStack, type StartedStack } from '../harness/stack.ts';
+import { loopbackLookup, startStack, type StartedStack } from '../harness/stack.ts';
 
 interface PsEntry {
   Service: string;
@@ -265,47 +267,141 @@ describe('artifacts: presigned through s3.<domain>', () => {
 describe('request bodies over the limit (BODY_LIMIT_BYTES, one value for Caddy and the backend)', () => {
   const LIMIT = 1024 * 1024; // compose's default
   const MiB = 1024 * 1024;
-  const jsonOf = (bytes: number) => {
-    const head = '{"project":"p","name":"';
-    return Buffer.from(head + 'x'.repeat(bytes - head.length - 2) + '"}');
-  };
-  /** The same bytes without Content-Length: undici sends a stream chunked. */
-  async function* chunked(body: Buffer, chunk = 64 * 1024) {
-    for (let i = 0; i < body.length; i += chunk) yield body.subarray(i, i + chunk);
-  }
-
-  async function expectTooLarge(res: Awaited<ReturnType<StartedStack['fetch']>>, what: string) {
-    expect(res.status, what).toBe(413);
-    expect(res.headers.get('content-type'), what).toMatch(/application\/problem\+json/);
-    const problem = (await res.json()) as { status: number; title: string; detail: string };
-    expect(problem, what).toMatchObject({ status: 413, title: 'Content too large' });
-    expect(problem.detail, what).toContain(String(LIMIT));
-  }
-
-  it.each([
+  const CASES = [
     ['api', 1.5 * MiB, 'content-length'],
     ['api', 20 * MiB, 'content-length'],
     ['api', 1.5 * MiB, 'chunked'],
     ['api', 20 * MiB, 'chunked'],
     ['app', 1.5 * MiB, 'content-length'],
     ['app', 20 * MiB, 'chunked'],
-  ] as const)(
-    '%s host, %d bytes sent with %s: 413 problem+json naming the limit, and the client goes on',
-    async (host, size, framing) => {
+  ] as const;
+  type Framing = (typeof CASES)[number][2];
+  const jsonOf = (bytes: number) => {
+    const head = '{"project":"p","name":"';
+    return Buffer.from(head + 'x'.repeat(bytes - head.length - 2) + '"}');
+  };
+  /** The same bytes without a length: HTTP/1.1 sends them chunked, HTTP/2 as bare DATA frames. */
+  async function* stream(body: Buffer, chunk = 64 * 1024) {
+    for (let i = 0; i < body.length; i += chunk) yield body.subarray(i, i + chunk);
+  }
+  const origin = (host: string) => new URL(stack.url(host)).origin;
+
+  function expectTooLarge(status: number, type: string | null, text: string, what: string) {
+    expect(status, what).toBe(413);
+    expect(type, what).toMatch(/application\/problem\+json/);
+    const problem = JSON.parse(text) as { status: number; title: string; detail: string };
+    expect(problem, what).toMatchObject({ status: 413, title: 'Content too large' });
+    expect(problem.detail, what).toContain(String(LIMIT));
+  }
+
+  it('HTTP/1.1: 413 problem+json naming the limit for each size and framing; the client goes on', async () => {
+    // One keep-alive client for every case, as a script or server-side caller would hold one.
+    const http1 = new Agent({
+      connect: { ca: stack.caCert, lookup: loopbackLookup as never },
+      allowH2: false,
+    });
+    try {
       const token = await stack.mintToken();
-      const body = jsonOf(size);
-      const res = await stack.fetch(stack.url(host, '/api/v1/bots'), {
+      for (const [host, size, framing] of CASES) {
+        const body = jsonOf(size);
+        const res = await undiciFetch(`${origin(host)}/api/v1/bots`, {
+          dispatcher: http1,
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          ...(framing === 'chunked' ? { body: stream(body), duplex: 'half' } : { body }),
+        });
+        const what = `${host} ${size} ${framing}`;
+        expectTooLarge(res.status, res.headers.get('content-type'), await res.text(), what);
+        const next = await undiciFetch(`${origin('api')}/api/v1/health/live`, {
+          dispatcher: http1,
+        });
+        expect(next.status, `after ${what}`).toBe(200);
+      }
+      // Under the limit, the static app host still takes no body: 405, answered at the edge.
+      const write = await undiciFetch(`${origin('app')}/bots`, {
+        dispatcher: http1,
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(framing === 'chunked' ? { body: chunked(body), duplex: 'half' } : { body }),
+        headers: { 'content-type': 'application/json' },
+        body: stream(jsonOf(1024)),
+        duplex: 'half',
       });
-      await expectTooLarge(res, `${host} ${size} ${framing}`);
-      // The same client (connection pool) carries on with the next request.
-      const next = await stack.fetch(stack.url('api', '/api/v1/health/live'));
-      expect(next.status).toBe(200);
-    },
-    60_000,
-  );
+      expect(write.status).toBe(405);
+      expect(write.headers.get('allow')).toBe('GET, HEAD');
+      expect(write.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(await write.json()).toMatchObject({ status: 405 });
+    } finally {
+      await http1.close();
+    }
+  }, 120_000);
+
+  it('HTTP/2: the same answers on one connection, which stays usable for the next request', async () => {
+    const sessions = new Map<string, http2.ClientHttp2Session>();
+    const session = (host: string) => {
+      let s = sessions.get(host);
+      if (!s) {
+        // Node refuses new streams once a session buffers more than maxSessionMemory (10 MB by
+        // default): a 20 MiB body queued at once would trip the client, not the server.
+        s = http2.connect(origin(host), {
+          ca: stack.caCert,
+          lookup: loopbackLookup as never,
+          maxSessionMemory: 256,
+        });
+        sessions.set(host, s);
+      }
+      return s;
+    };
+    const request = (
+      host: string,
+      headers: http2.OutgoingHttpHeaders,
+      body?: Buffer,
+      framing?: Framing,
+    ) =>
+      new Promise<{ status: number; type: string | null; text: string }>((resolve, reject) => {
+        const req = session(host).request({
+          ...headers,
+          ...(body && framing === 'content-length' ? { 'content-length': body.length } : {}),
+        });
+        let status = 0;
+        let type: string | null = null;
+        let text = '';
+        req.on('response', (h) => {
+          status = Number(h[':status']);
+          type = (h['content-type'] as string | undefined) ?? null;
+        });
+        req.setEncoding('utf8');
+        req.on('data', (chunk: string) => (text += chunk));
+        // The whole answer is in: stop uploading what the server will not read (as browsers do).
+        req.on('end', () => {
+          resolve({ status, type, text });
+          if (!req.closed) req.close(http2.constants.NGHTTP2_CANCEL);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      const token = await stack.mintToken();
+      for (const [host, size, framing] of CASES) {
+        const what = `${host} ${size} ${framing}`;
+        const res = await request(
+          host,
+          {
+            ':method': 'POST',
+            ':path': '/api/v1/bots',
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+          },
+          jsonOf(size),
+          framing,
+        );
+        expectTooLarge(res.status, res.type, res.text, what);
+        const next = await request(host, { ':path': host === 'api' ? '/api/v1/health/live' : '/' });
+        expect(next.status, `same connection after ${what}`).toBe(200);
+      }
+      expect(sessions.size).toBe(2); // one connection per host carried every request
+    } finally {
+      for (const s of sessions.values()) s.close();
+    }
+  }, 120_000);
 
   it('passes a body just under the limit through to the backend, which judges it', async () => {
     const token = await stack.mintToken();
@@ -314,7 +410,7 @@ describe('request bodies over the limit (BODY_LIMIT_BYTES, one value for Caddy a
       const res = await stack.fetch(stack.url('api', '/api/v1/bots'), {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(framing === 'chunked' ? { body: chunked(body), duplex: 'half' } : { body }),
+        ...(framing === 'chunked' ? { body: stream(body), duplex: 'half' } : { body }),
       });
       // The backend's own answer (a name that long is invalid), not the edge's 413.
       expect(res.status, framing).toBe(400);
