@@ -495,7 +495,7 @@ describe('one-shots', () => {
     const storageInit = await stack.compose(['run', '--rm', '--no-deps', 'storage-init']);
     expect(storageInit.code, storageInit.output).toBe(0);
     expect(resultOf('storage:init', storageInit.output).changed).toEqual([]);
-  });
+  }, 180_000); // `compose run` of a one-shot: seconds alone, a minute on a loaded host
 
   it('reports a change when there is one: storage-init puts back a bucket CORS rule removed behind its back', async () => {
     // Proves the no-op check above can fail: the same result line, after a real change.
@@ -516,7 +516,7 @@ describe('one-shots', () => {
     expect(resultOf('storage:init', again.output).changed).toEqual([
       expect.stringMatching(/^CORS for /),
     ]);
-  });
+  }, 180_000);
 });
 
 describe('readiness transitions', () => {
