@@ -42,6 +42,8 @@ function apply(queryClient: QueryClient, event: LiveEvent) {
         );
         // Other fields may have changed too: mark stale without refetching under the user's eyes.
         void queryClient.invalidateQueries({ queryKey: keys.bots, refetchType: 'none' });
+        // Counts have no rows to patch (and adding to them twice would drift): ask the server.
+        void queryClient.invalidateQueries({ queryKey: keys.botStats });
       } else {
         void queryClient.invalidateQueries({ queryKey: keys.bots });
       }

@@ -1,6 +1,8 @@
 import {
+  BOT_STATUSES,
   Bot,
   BotPage,
+  BotStats,
   CalendarEvent,
   FinanceSummary,
   HealthResponse,
@@ -146,11 +148,28 @@ export const operation = (o: Partial<z.input<typeof Operation>> = {}) =>
     currency: 'USD',
     occurred_at: T0,
     bot_id: null,
+    bot_name: null,
     comment: '',
     created_at: T0,
     updated_at: T0,
     ...o,
   });
+
+/** Stats over `counts` (project → status → bots); totals are summed here, as the server does. */
+export function botStats(counts: Record<string, Partial<Record<string, number>>> = {}) {
+  const zeros = () => Object.fromEntries(BOT_STATUSES.map((s) => [s, 0]));
+  const by_status: Record<string, number> = zeros();
+  const by_project = Object.entries(counts).map(([project, statuses]) => {
+    const own: Record<string, number> = zeros();
+    for (const [s, n = 0] of Object.entries(statuses)) {
+      own[s] = n;
+      by_status[s] = (by_status[s] ?? 0) + n;
+    }
+    return { project, total: Object.values(own).reduce((a, b) => a + b, 0), by_status: own };
+  });
+  const total = by_project.reduce((a, p) => a + p.total, 0);
+  return build(BotStats, { total, by_status, by_project });
+}
 
 export const financeSummary = (o: Partial<z.input<typeof FinanceSummary>> = {}) =>
   build(FinanceSummary, { by_currency: [], by_month: [], by_category: [], ...o });
