@@ -3,13 +3,14 @@ import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import type { PageOf } from '@bot-mox/contracts';
 import { keys } from './paths';
 
-type BotsCache = Bot[] | InfiniteData<PageOf<Bot>> | PageOf<Bot> | undefined;
+// Also BotStats (under keys.bots too): none of these shapes, left as is.
+type BotsCache = Bot | Bot[] | InfiniteData<PageOf<Bot>> | PageOf<Bot> | undefined;
 
 function withStatus(bot: Bot, id: string, status: BotStatus, at: string): Bot {
   return bot.id === id ? { ...bot, status, updated_at: at } : bot;
 }
 
-/** Applies a status change to every cached shape of bot lists (plain list, page, pages). */
+/** Applies a status change to every cached shape of bots (one bot, plain list, page, pages). */
 export function patchBotsCache(
   data: BotsCache,
   id: string,
@@ -29,6 +30,7 @@ export function patchBotsCache(
   }
   if ('items' in data)
     return { ...data, items: data.items.map((b) => withStatus(b, id, status, at)) };
+  if ('id' in data && 'status' in data) return withStatus(data, id, status, at);
   return data;
 }
 

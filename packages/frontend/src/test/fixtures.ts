@@ -15,6 +15,7 @@ import {
   SettingsSection,
   Subscription,
   Task,
+  type BotStatusCounts,
   type PageOf,
 } from '@bot-mox/contracts';
 import type { z } from 'zod';
@@ -156,16 +157,13 @@ export const operation = (o: Partial<z.input<typeof Operation>> = {}) =>
   });
 
 /** Stats over `counts` (project → status → bots); totals are summed here, as the server does. */
-export function botStats(counts: Record<string, Partial<Record<string, number>>> = {}) {
-  const zeros = () => Object.fromEntries(BOT_STATUSES.map((s) => [s, 0]));
-  const by_status: Record<string, number> = zeros();
+export function botStats(counts: Record<string, Partial<BotStatusCounts>> = {}) {
+  const zeros = () => Object.fromEntries(BOT_STATUSES.map((s) => [s, 0])) as BotStatusCounts;
+  const by_status = zeros();
   const by_project = Object.entries(counts).map(([project, statuses]) => {
-    const own: Record<string, number> = zeros();
-    for (const [s, n = 0] of Object.entries(statuses)) {
-      own[s] = n;
-      by_status[s] = (by_status[s] ?? 0) + n;
-    }
-    return { project, total: Object.values(own).reduce((a, b) => a + b, 0), by_status: own };
+    const own = { ...zeros(), ...statuses };
+    for (const s of BOT_STATUSES) by_status[s] += own[s];
+    return { project, total: BOT_STATUSES.reduce((a, s) => a + own[s], 0), by_status: own };
   });
   const total = by_project.reduce((a, p) => a + p.total, 0);
   return build(BotStats, { total, by_status, by_project });
