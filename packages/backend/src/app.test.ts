@@ -304,12 +304,15 @@ describe('the bots list cache', () => {
       // Same validated query, spelled differently: one entry.
       await list('?limit=50&sort=-created_at');
       expect(lists).toBe(1);
-      const created = await fetch(`${base}/bots`, {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'fresh', project: 'wow_tbc' }),
-      });
-      expect(created.status).toBe(201);
+      const create = async (name: string) => {
+        const res = await fetch(`${base}/bots`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ name, project: 'wow_tbc' }),
+        });
+        expect(res.status).toBe(201);
+      };
+      await create('fresh');
       expect((await list()).items.map((b) => b.name)).toEqual(['fresh']);
       expect(lists).toBe(2);
       // Stats share the cache (under their own key) and its invalidation.
@@ -322,12 +325,7 @@ describe('the bots list cache', () => {
       expect(statsReads).toBe(1);
       expect((await list()).items).toHaveLength(1);
       expect(lists).toBe(2);
-      const second = await fetch(`${base}/bots`, {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'second', project: 'wow_tbc' }),
-      });
-      expect(second.status).toBe(201);
+      await create('second');
       expect(await stats()).toBe(2);
       expect(statsReads).toBe(2);
       // Auth and validation still come first.

@@ -57,7 +57,8 @@ describe('request schemas', () => {
     const by_status = Object.fromEntries(BOT_STATUSES.map((s) => [s, 0]));
     const stats = { total: 0, by_status, by_project: [] };
     expect(BotStats.safeParse(stats).success).toBe(true);
-    const { banned: _, ...missing } = by_status;
+    const missing: Record<string, number> = { ...by_status };
+    delete missing.banned;
     const r = BotStats.safeParse({ ...stats, by_status: missing });
     expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(['by_status.banned']);
     expect(BotStats.safeParse({ ...stats, by_status: { ...by_status, flying: 1 } }).success).toBe(
