@@ -29,6 +29,9 @@ beforeAll(async () => {
   const token = await mintToken();
   a = client(one.url, token);
   b = client(two.url, token);
+  // The cache serves (and is invalidated) only while the events listener is connected; ready
+  // includes that check, and the listener may still be retrying on a loaded machine.
+  await Promise.all([untilReady(a), untilReady(b)]);
   sqlClient = new pg.Client({ connectionString: db.url });
   await sqlClient.connect();
   await sqlClient.query(
@@ -43,6 +46,14 @@ afterAll(async () => {
   await Promise.all([one?.shutdown(), two?.shutdown()]);
   await db?.stop();
 });
+
+async function untilReady(c: Client): Promise<void> {
+  const until = Date.now() + 30_000;
+  while ((await c.call('GET', '/health/ready')).status !== 200) {
+    if (Date.now() > until) throw new Error(`${c.base} never became ready`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 function expectedBulk(): BotStats {
   const zeros = () => Object.fromEntries(BOT_STATUSES.map((s) => [s, 0])) as BotStats['by_status'];
