@@ -4,12 +4,13 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
-import { Bot, Problem, type BotCreate } from '@bot-mox/contracts';
+import { Bot, BotStats, Problem, type BotCreate } from '@bot-mox/contracts';
 import { createApp, type AppDeps } from './app.ts';
 import { ListCaches } from './platform/list-cache.ts';
 import { parseConfig } from './config.ts';
 import type { Repositories } from './domains/index.ts';
 import { createLogger } from './platform/logger.ts';
+import { foldBotCounts } from './domains/bots/stats.ts';
 
 const SECRET = 's'.repeat(40);
 
@@ -19,6 +20,11 @@ function memoryBots(): Repositories['bots'] {
   return {
     async list() {
       return { items: [...rows.values()], next_cursor: null };
+    },
+    async stats() {
+      return foldBotCounts(
+        [...rows.values()].map((b) => ({ project: b.project, status: b.status, count: 1 })),
+      );
     },
     async get(id) {
       return rows.get(id) ?? null;
@@ -209,6 +215,29 @@ describe('the API edge', () => {
     );
   });
 
+  it('answers /bots/stats with the totals (not as a bot id), behind the same auth as the list', async () => {
+    const auth = { authorization: `Bearer ${user}` };
+    const before = BotStats.parse(
+      await (await fetch(`${base}/bots/stats`, { headers: auth })).json(),
+    );
+    await post('/bots', JSON.stringify({ name: 'counted', project: 'stats_p', status: 'banned' }));
+    const res = await fetch(`${base}/bots/stats`, { headers: auth });
+    expect(res.status).toBe(200);
+    const after = BotStats.parse(await res.json());
+    expect(after.total).toBe(before.total + 1);
+    expect(after.by_status.banned).toBe(before.by_status.banned + 1);
+    expect(after.by_project.find((p) => p.project === 'stats_p')).toMatchObject({
+      total: 1,
+      by_status: { banned: 1, running: 0 },
+    });
+    await problem(await fetch(`${base}/bots/stats`), 401);
+    const anon = await token({ role: 'anon' });
+    await problem(
+      await fetch(`${base}/bots/stats`, { headers: { authorization: `Bearer ${anon}` } }),
+      403,
+    );
+  });
+
   it('503 with Retry-After for writes while frozen; reads still work', async () => {
     const url = `http://127.0.0.1:${(frozen.address() as AddressInfo).port}/api/v1`;
     const res = await post('/bots', JSON.stringify({ name: 'x', project: 'p' }), user, url);
@@ -236,6 +265,7 @@ describe('the API edge', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         '/api/v1/bots/{id}',
+        '/api/v1/bots/stats',
         '/api/v1/finance/summary',
         '/api/v1/settings/{section}',
         '/api/v1/workspace/calendar',
@@ -248,7 +278,12 @@ describe('the bots list cache', () => {
   it('serves repeated lists from memory, and our own writes clear it before answering', async () => {
     const bots = memoryBots();
     let lists = 0;
-    const counted: Repositories['bots'] = { ...bots, list: (q) => (lists++, bots.list(q)) };
+    let statsReads = 0;
+    const counted: Repositories['bots'] = {
+      ...bots,
+      list: (q) => (lists++, bots.list(q)),
+      stats: () => (statsReads++, bots.stats()),
+    };
     const caches = new ListCaches({ maxEntries: 10, ttlMs: 60_000, live: () => true });
     const server = await start(
       {},
@@ -271,16 +306,33 @@ describe('the bots list cache', () => {
       // Same validated query, spelled differently: one entry.
       await list('?limit=50&sort=-created_at');
       expect(lists).toBe(1);
-      const created = await fetch(`${base}/bots`, {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'fresh', project: 'wow_tbc' }),
-      });
-      expect(created.status).toBe(201);
+      const create = async (name: string) => {
+        const res = await fetch(`${base}/bots`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ name, project: 'wow_tbc' }),
+        });
+        expect(res.status).toBe(201);
+      };
+      await create('fresh');
       expect((await list()).items.map((b) => b.name)).toEqual(['fresh']);
       expect(lists).toBe(2);
+      // Stats share the cache (under their own key) and its invalidation.
+      const stats = async () => {
+        const res = await fetch(`${base}/bots/stats`, { headers: auth });
+        expect(res.status).toBe(200);
+        return BotStats.parse(await res.json()).total;
+      };
+      expect([await stats(), await stats()]).toEqual([1, 1]);
+      expect(statsReads).toBe(1);
+      expect((await list()).items).toHaveLength(1);
+      expect(lists).toBe(2);
+      await create('second');
+      expect(await stats()).toBe(2);
+      expect(statsReads).toBe(2);
       // Auth and validation still come first.
       expect((await fetch(`${base}/bots`)).status).toBe(401);
+      expect((await fetch(`${base}/bots/stats`)).status).toBe(401);
       expect((await fetch(`${base}/bots?limit=0`, { headers: auth })).status).toBe(400);
     } finally {
       await new Promise((r) => server.close(r));

@@ -75,3 +75,21 @@ export type BotListQuery = z.infer<typeof BotListQuery>;
 
 export const BotPage = Page(Bot);
 export type BotPage = z.infer<typeof BotPage>;
+
+const BotCount = z.number().int().nonnegative();
+
+/** A count for every status, zeros included (the keys are always all of BOT_STATUSES). */
+export const BotStatusCounts = z.strictObject(
+  Object.fromEntries(BOT_STATUSES.map((s) => [s, BotCount])) as Record<BotStatus, typeof BotCount>,
+);
+export type BotStatusCounts = z.infer<typeof BotStatusCounts>;
+
+/** Counts over every bot, computed by the server (one GROUP BY), never by paging in a client. */
+export const BotStats = z.object({
+  total: BotCount,
+  by_status: BotStatusCounts,
+  by_project: z
+    .array(z.object({ project: ProjectSlug, total: BotCount, by_status: BotStatusCounts }))
+    .describe('projects that have bots, most bots first (then by name)'),
+});
+export type BotStats = z.infer<typeof BotStats>;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BOT_STATUSES,
   BotCreate,
   BotListQuery,
+  BotStats,
   Money,
   OperationCreate,
   PositiveMoney,
@@ -51,6 +53,18 @@ describe('request schemas', () => {
     const r = ProxyCreate.safeParse({ ip: '999.1.1.1', port: 70000, provider: 'x' });
     expect(r.error?.issues.map((i) => i.path[0]).sort()).toEqual(['ip', 'port']);
   });
+  it('bot stats carry a count for every status, and only those', () => {
+    const by_status = Object.fromEntries(BOT_STATUSES.map((s) => [s, 0]));
+    const stats = { total: 0, by_status, by_project: [] };
+    expect(BotStats.safeParse(stats).success).toBe(true);
+    const missing: Record<string, number> = { ...by_status };
+    delete missing.banned;
+    const r = BotStats.safeParse({ ...stats, by_status: missing });
+    expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(['by_status.banned']);
+    expect(BotStats.safeParse({ ...stats, by_status: { ...by_status, flying: 1 } }).success).toBe(
+      false,
+    );
+  });
   it('validate settings sections by their own schema', () => {
     expect(
       settingsSections.farm.safeParse({ max_bots_per_vm: 8, default_project: 'wow_tbc' }).success,
@@ -88,5 +102,26 @@ describe('OpenAPI document', () => {
     expect(Object.keys(list.responses)).toEqual(
       expect.arrayContaining(['200', '400', '401', '403']),
     );
+  });
+  it('documents bot stats beside the bots, with every status required', () => {
+    const stats = doc.paths['/api/v1/bots/stats']!.get! as unknown as {
+      operationId: string;
+      security: unknown[];
+      responses: Record<
+        string,
+        {
+          content?: {
+            'application/json': {
+              schema: { properties: { by_status: { required: string[] } } };
+            };
+          };
+        }
+      >;
+    };
+    expect(stats.operationId).toBe('botStats');
+    expect(stats.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(stats.responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
+    const schema = stats.responses['200']!.content!['application/json'].schema;
+    expect([...schema.properties.by_status.required].sort()).toEqual([...BOT_STATUSES].sort());
   });
 });

@@ -3,7 +3,7 @@
 // the same schemas and types.
 import { z } from 'zod';
 import { IdParams } from './common.ts';
-import { Bot, BotCreate, BotListQuery, BotPage, BotUpdate } from './bots.ts';
+import { Bot, BotCreate, BotListQuery, BotPage, BotStats, BotUpdate } from './bots.ts';
 import {
   License,
   LicenseCreate,
@@ -230,6 +230,16 @@ export const endpoints = {
     tag: 'health',
     auth: false,
     response: ReadyResponse,
+    status: 200,
+  },
+  botStats: {
+    method: 'get',
+    path: '/bots/stats',
+    operationId: 'botStats',
+    summary: 'Bot totals: all, per status and per project (computed in SQL over every bot)',
+    tag: 'bots',
+    auth: true,
+    response: BotStats,
     status: 200,
   },
   ...collection('Bots', '/bots', 'bots', 'bot', {

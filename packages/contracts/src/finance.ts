@@ -27,6 +27,10 @@ export const Operation = z.object({
   currency: Currency,
   occurred_at: Timestamp,
   bot_id: Id.nullable(),
+  bot_name: z
+    .string()
+    .nullable()
+    .describe("the bot's current name; null without a bot, or when the bot is gone"),
   comment: z.string(),
   created_at: Timestamp,
   updated_at: Timestamp,

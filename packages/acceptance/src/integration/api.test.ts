@@ -359,7 +359,7 @@ describe('references, conflicts and stores', () => {
     expect(page.items.every((l) => l.bot_ids.includes(botB.id))).toBe(true);
   });
 
-  it('deleting a bot keeps its finance history (bot_id becomes null)', async () => {
+  it('operations name their bot; deleting the bot keeps the history (bot_id, bot_name null)', async () => {
     const bot = await c.json<Bot>('POST', '/bots', { name: 'doomed', project: 'wow_tbc' }, 201);
     const op = await c.json<Operation>(
       'POST',
@@ -374,10 +374,27 @@ describe('references, conflicts and stores', () => {
       },
       201,
     );
+    expect(op.bot_name).toBe('doomed');
+    const listed = await c.json<OperationPage>(
+      'GET',
+      `/finance/operations?bot_id=${bot.id}`,
+      undefined,
+      200,
+    );
+    expect(listed.items.map((o) => [o.id, o.bot_name])).toEqual([[op.id, 'doomed']]);
+    await c.json('PATCH', `/bots/${bot.id}`, { name: 'doomed-renamed' }, 200);
+    expect(
+      (await c.json<Operation>('GET', `/finance/operations/${op.id}`, undefined, 200)).bot_name,
+    ).toBe('doomed-renamed');
+    expect(
+      (await c.json<Operation>('PATCH', `/finance/operations/${op.id}`, { bot_id: botB.id }, 200))
+        .bot_name,
+    ).toBe('beta');
+    await c.json('PATCH', `/finance/operations/${op.id}`, { bot_id: bot.id }, 200);
     expect((await c.call('DELETE', `/bots/${bot.id}`)).status).toBe(204);
     expect(
-      (await c.json<Operation>('GET', `/finance/operations/${op.id}`, undefined, 200)).bot_id,
-    ).toBeNull();
+      await c.json<Operation>('GET', `/finance/operations/${op.id}`, undefined, 200),
+    ).toMatchObject({ bot_id: null, bot_name: null });
   });
 });
 

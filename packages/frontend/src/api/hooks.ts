@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { useApi } from '../app/services';
 import type { ApiClient, Query } from './client';
 
-/** Follows `next_cursor` until the end or `maxPages`; for views that need every row (counts). */
+/** Follows `next_cursor` until the end or `maxPages`; for short lists a view shows whole. */
 export async function fetchAllPages<T>(
   api: ApiClient,
   path: string,

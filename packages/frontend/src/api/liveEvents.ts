@@ -1,15 +1,16 @@
 import { WsMessage, type Bot, type BotStatus, type LiveEvent } from '@bot-mox/contracts';
-import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import { partialMatchKey, type InfiniteData, type QueryClient } from '@tanstack/react-query';
 import type { PageOf } from '@bot-mox/contracts';
 import { keys } from './paths';
 
-type BotsCache = Bot[] | InfiniteData<PageOf<Bot>> | PageOf<Bot> | undefined;
+// Also BotStats (under keys.bots too): none of these shapes, left as is.
+type BotsCache = Bot | Bot[] | InfiniteData<PageOf<Bot>> | PageOf<Bot> | undefined;
 
 function withStatus(bot: Bot, id: string, status: BotStatus, at: string): Bot {
   return bot.id === id ? { ...bot, status, updated_at: at } : bot;
 }
 
-/** Applies a status change to every cached shape of bot lists (plain list, page, pages). */
+/** Applies a status change to every cached shape of bots (one bot, plain list, page, pages). */
 export function patchBotsCache(
   data: BotsCache,
   id: string,
@@ -29,12 +30,29 @@ export function patchBotsCache(
   }
   if ('items' in data)
     return { ...data, items: data.items.map((b) => withStatus(b, id, status, at)) };
+  if ('id' in data && 'status' in data) return withStatus(data, id, status, at);
   return data;
+}
+
+/** How long bot events are gathered before the counts are fetched again once for all of them. */
+export const BOT_STATS_REFRESH_MS = 300;
+const statsRefresh = new WeakMap<QueryClient, ReturnType<typeof setTimeout>>();
+
+/** One stats refetch per burst of bot events (a mass restart sends one event per bot). */
+function refreshBotStatsSoon(queryClient: QueryClient) {
+  if (statsRefresh.has(queryClient)) return;
+  const timer = setTimeout(() => {
+    statsRefresh.delete(queryClient);
+    void queryClient.invalidateQueries({ queryKey: keys.botStats });
+  }, BOT_STATS_REFRESH_MS);
+  statsRefresh.set(queryClient, timer);
 }
 
 function apply(queryClient: QueryClient, event: LiveEvent) {
   switch (event.type) {
     case 'bot.changed':
+      // Counts have no rows to patch (and adding to them twice would drift): ask the server.
+      refreshBotStatsSoon(queryClient);
       if (event.op === 'update' && event.status) {
         const { id, status, at } = event;
         queryClient.setQueriesData<BotsCache>({ queryKey: keys.bots }, (data) =>
@@ -43,7 +61,11 @@ function apply(queryClient: QueryClient, event: LiveEvent) {
         // Other fields may have changed too: mark stale without refetching under the user's eyes.
         void queryClient.invalidateQueries({ queryKey: keys.bots, refetchType: 'none' });
       } else {
-        void queryClient.invalidateQueries({ queryKey: keys.bots });
+        // The lists now; the counts once per burst (above).
+        void queryClient.invalidateQueries({
+          queryKey: keys.bots,
+          predicate: (q) => !partialMatchKey(q.queryKey, keys.botStats),
+        });
       }
       return;
     case 'finance.operation_created':

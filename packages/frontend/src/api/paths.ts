@@ -4,6 +4,7 @@ export const paths = {
   healthLive: '/api/v1/health/live',
   healthReady: '/api/v1/health/ready',
   bots: '/api/v1/bots',
+  botStats: '/api/v1/bots/stats',
   bot: (id: string) => `/api/v1/bots/${encodeURIComponent(id)}`,
   licenses: '/api/v1/resources/licenses',
   license: (id: string) => `/api/v1/resources/licenses/${encodeURIComponent(id)}`,
@@ -36,6 +37,8 @@ export const keys = {
   health: ['health'] as const,
   ready: ['health', 'ready'] as const,
   bots: ['bots'] as const,
+  /** Under bots: every bot mutation and bot event that refreshes lists refreshes these too. */
+  botStats: ['bots', 'stats'] as const,
   licenses: ['resources', 'licenses'] as const,
   proxies: ['resources', 'proxies'] as const,
   subscriptions: ['resources', 'subscriptions'] as const,

@@ -7,6 +7,7 @@ import { RequireAuth } from './RequireAuth';
 
 const DashboardPage = lazy(() => import('../pages/DashboardPage'));
 const BotsPage = lazy(() => import('../pages/BotsPage'));
+const BotDetailPage = lazy(() => import('../pages/BotDetailPage'));
 const ResourcesPage = lazy(() => import('../pages/ResourcesPage'));
 const WorkspacePage = lazy(() => import('../pages/WorkspacePage'));
 const FinancePage = lazy(() => import('../pages/FinancePage'));
@@ -40,6 +41,7 @@ export function AppRoutes() {
       >
         <Route index element={<DashboardPage />} />
         <Route path="bots" element={<BotsPage />} />
+        <Route path="bots/:id" element={<BotDetailPage />} />
         <Route path="resources" element={<ResourcesPage />} />
         <Route path="workspace" element={<WorkspacePage />} />
         <Route path="finance" element={<FinancePage />} />

@@ -8,7 +8,7 @@ import {
 } from '@bot-mox/contracts';
 import { Bot as BotSchema } from '@bot-mox/contracts';
 import { useDeferredValue, useEffect, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { usePagedList, useCollectionMutations } from '../api/hooks';
 import { keys, paths } from '../api/paths';
 import { ListFooter, RowActions } from '../components/ListParts';
@@ -18,6 +18,7 @@ import { Field } from '../components/Field';
 import { EmptyState, ErrorState, Loading } from '../components/QueryState';
 import { formatDateTime, humanize } from '../components/format';
 import { BotForm } from './bots/BotForm';
+import { botRoute, characterLabel } from './bots/format';
 
 type SortField = 'name' | 'created_at' | 'updated_at';
 
@@ -207,17 +208,15 @@ export default function BotsPage() {
               <tbody>
                 {list.items.map((bot) => (
                   <tr key={bot.id} data-testid={`bot-${bot.id}`}>
-                    <td>{bot.name}</td>
+                    <td>
+                      <Link to={botRoute(bot.id)}>{bot.name}</Link>
+                    </td>
                     <td>
                       <StatusBadge status={bot.status} />
                     </td>
                     <td>{bot.project}</td>
                     <td>{bot.vm_name ?? '—'}</td>
-                    <td>
-                      {bot.character
-                        ? `${bot.character.name}${bot.character.level !== null ? ` (${bot.character.level})` : ''}${bot.character.server ? ` · ${bot.character.server}` : ''}`
-                        : '—'}
-                    </td>
+                    <td>{characterLabel(bot.character)}</td>
                     <td>{bot.tags.length ? bot.tags.join(', ') : '—'}</td>
                     <td>{formatDateTime(bot.last_seen_at)}</td>
                     <td>{formatDateTime(bot.updated_at)}</td>

@@ -3,7 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { FakeWebSocket } from '../test/FakeWebSocket';
 import {
-  bot,
+  botStats,
   financeSummary,
   license,
   page,
@@ -17,7 +17,7 @@ import { API, gate, server } from '../test/server';
 
 function emptyHandlers() {
   return [
-    http.get(`${API}/api/v1/bots`, () => HttpResponse.json(page([]))),
+    http.get(`${API}/api/v1/bots/stats`, () => HttpResponse.json(botStats())),
     http.get(`${API}/api/v1/finance/summary`, () => HttpResponse.json(financeSummary())),
     http.get(`${API}/api/v1/resources/licenses`, () => HttpResponse.json(page([]))),
     http.get(`${API}/api/v1/resources/proxies`, () => HttpResponse.json(page([]))),
@@ -30,16 +30,21 @@ describe('Dashboard', () => {
   it('shows loading, then bots by status, this month per currency, expiring resources and tasks due', async () => {
     const g = gate();
     const queries: Record<string, URLSearchParams> = {};
+    let listed = 0;
     server.use(
-      http.get(`${API}/api/v1/bots`, async () => {
+      http.get(`${API}/api/v1/bots/stats`, async () => {
         await g.wait;
+        // More bots than the old in-browser count could page through (it stopped at 2,000).
         return HttpResponse.json(
-          page([
-            bot({ status: 'running' }),
-            bot({ status: 'running' }),
-            bot({ id: 'bot_x', status: 'banned' }),
-          ]),
+          botStats({
+            wow_tbc: { running: 30_000, banned: 1 },
+            lineage2: { running: 10_000, idle: 2 },
+          }),
         );
+      }),
+      http.get(`${API}/api/v1/bots`, () => {
+        listed += 1;
+        return HttpResponse.json(page([]));
       }),
       http.get(`${API}/api/v1/finance/summary`, ({ request }) => {
         queries.summary = new URL(request.url).searchParams;
@@ -93,15 +98,30 @@ describe('Dashboard', () => {
           li.querySelector('strong')?.textContent,
         ]),
     );
+    const n = (v: number) => new Intl.NumberFormat().format(v);
     expect(counts).toEqual({
       Prepare: '0',
-      Running: '2',
-      Idle: '0',
+      Running: n(40_000),
+      Idle: '2',
       Stopped: '0',
       Error: '0',
       Banned: '1',
     });
-    expect(screen.getByText('3 bots')).toBeTruthy();
+    expect(screen.getByText(`${n(40_003)} bots`)).toBeTruthy();
+    const perProject = screen.getByRole('list', { name: 'Bots per project' });
+    expect(
+      within(perProject)
+        .getAllByRole('listitem')
+        .map((li) => [
+          li.querySelector('a')?.getAttribute('href'),
+          li.querySelector('strong')?.textContent,
+        ]),
+    ).toEqual([
+      ['/bots?project=wow_tbc', n(30_001)],
+      ['/bots?project=lineage2', n(10_002)],
+    ]);
+    // Counting is the server's job: the dashboard never pages through the bots list.
+    expect(listed).toBe(0);
 
     const month = await screen.findByRole('list', { name: 'This month per currency' });
     expect(within(month).getByText('+500.00 USD')).toBeTruthy();
@@ -153,11 +173,14 @@ describe('Dashboard', () => {
     expect(await screen.findByText('No bots yet.')).toBeTruthy();
   });
 
-  it('updates the status counts live', async () => {
+  it('refetches the counts when a bot changes status live', async () => {
+    let stats = botStats({ wow_tbc: { running: 1 } });
+    let served = 0;
     server.use(
-      http.get(`${API}/api/v1/bots`, () =>
-        HttpResponse.json(page([bot({ id: 'bot_dash', status: 'running' })])),
-      ),
+      http.get(`${API}/api/v1/bots/stats`, () => {
+        served += 1;
+        return HttpResponse.json(stats);
+      }),
       ...emptyHandlers(),
     );
     renderApp({ route: '/' });
@@ -165,6 +188,8 @@ describe('Dashboard', () => {
     const countOf = (label: string) =>
       within(perStatus).getByText(label).closest('li')?.querySelector('strong')?.textContent;
     expect(countOf('Running')).toBe('1');
+    expect(served).toBe(1);
+    stats = botStats({ wow_tbc: { stopped: 1 } });
     act(() => FakeWebSocket.last.serverOpen());
     act(() =>
       FakeWebSocket.last.serverSend({
@@ -180,5 +205,6 @@ describe('Dashboard', () => {
       (_, el) => el?.tagName === 'STRONG' && el.closest('li')?.textContent === 'Stopped1',
     );
     expect(countOf('Running')).toBe('0');
+    expect(served).toBe(2);
   });
 });

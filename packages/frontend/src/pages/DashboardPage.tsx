@@ -1,6 +1,6 @@
 import {
   BOT_STATUSES,
-  BotPage,
+  BotStats,
   FinanceSummary,
   LicensePage,
   ProxyPage,
@@ -40,36 +40,46 @@ function useWindow() {
   return window;
 }
 
+const count = new Intl.NumberFormat();
+
+/** Totals come from the server (one SQL GROUP BY over every bot), never from paging the list. */
 function BotsByStatus() {
-  const bots = useAllPages(keys.bots, paths.bots, BotPage);
+  const api = useApi();
+  const stats = useQuery({
+    queryKey: keys.botStats,
+    queryFn: ({ signal }) => api.get(paths.botStats, BotStats, undefined, signal),
+  });
   return (
     <section className="panel" aria-labelledby="dash-bots">
       <h2 id="dash-bots">Bots by status</h2>
       <QueryState
-        query={bots}
+        query={stats}
         loading="Loading bots…"
         errorTitle="Could not load bots"
-        isEmpty={(d) => d.items.length === 0}
+        isEmpty={(d) => d.total === 0}
         empty="No bots yet."
       >
-        {({ items, truncated }) => (
+        {({ total, by_status, by_project }) => (
           <>
-            <p className="stat">
-              {items.length}
-              {truncated ? '+' : ''} bots
-            </p>
+            <p className="stat">{count.format(total)} bots</p>
             <ul className="stat-list" aria-label="Bots per status">
-              {BOT_STATUSES.map((s) => {
-                const count = items.filter((b) => b.status === s).length;
-                return (
-                  <li key={s}>
-                    <Link to={`/bots?status=${s}`}>
-                      <span className={`badge badge-${s}`}>{humanize(s)}</span>
-                    </Link>
-                    <strong>{count}</strong>
-                  </li>
-                );
-              })}
+              {BOT_STATUSES.map((s) => (
+                <li key={s}>
+                  <Link to={`/bots?status=${s}`}>
+                    <span className={`badge badge-${s}`}>{humanize(s)}</span>
+                  </Link>
+                  <strong>{count.format(by_status[s])}</strong>
+                </li>
+              ))}
+            </ul>
+            <h3>Per project</h3>
+            <ul className="stat-list" aria-label="Bots per project">
+              {by_project.map((p) => (
+                <li key={p.project}>
+                  <Link to={`/bots?project=${encodeURIComponent(p.project)}`}>{p.project}</Link>
+                  <strong>{count.format(p.total)}</strong>
+                </li>
+              ))}
             </ul>
           </>
         )}

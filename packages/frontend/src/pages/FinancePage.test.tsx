@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { FakeWebSocket } from '../test/FakeWebSocket';
-import { financeSummary, operation, page, problem } from '../test/fixtures';
+import { bot, financeSummary, operation, page, problem } from '../test/fixtures';
 import { renderApp } from '../test/render';
 import { API, gate, server } from '../test/server';
 
@@ -99,6 +99,39 @@ describe('Finance page', () => {
 
     await user.selectOptions(screen.getByLabelText('Chart currency'), 'EUR');
     expect(screen.getByRole('table', { name: 'Income and expense by category, EUR' })).toBeTruthy();
+  });
+
+  it('names the bot of an operation and links to it; a bot that is gone is shown by its id', async () => {
+    const named = bot({ id: '7f3c2a10-0000-4000-8000-000000000001', name: 'Grinder-07' });
+    server.use(
+      http.get(`${API}/api/v1/finance/operations`, () =>
+        HttpResponse.json(
+          page([
+            operation({ bot_id: named.id, bot_name: named.name, comment: 'named' }),
+            operation({
+              bot_id: '9e8d7c6b-0000-4000-8000-000000000002',
+              bot_name: null,
+              comment: 'gone',
+            }),
+            operation({ comment: 'none' }),
+          ]),
+        ),
+      ),
+      http.get(`${API}/api/v1/finance/summary`, () => HttpResponse.json(financeSummary())),
+      http.get(`${API}/api/v1/bots/${named.id}`, () => HttpResponse.json(named)),
+    );
+    const { user } = renderApp({ route: '/finance' });
+    const table = await screen.findByRole('table', { name: 'Operations' });
+    const botCell = (comment: string) =>
+      within(within(table).getByText(comment).closest('tr')!).getAllByRole('cell')[4]!;
+    expect(botCell('named').textContent).toBe('Grinder-07');
+    expect(botCell('named').textContent).not.toContain(named.id);
+    expect(botCell('gone').textContent).toBe('deleted bot 9e8d7c6b');
+    expect(within(botCell('gone')).queryByRole('link')).toBeNull();
+    expect(botCell('none').textContent).toBe('—');
+
+    await user.click(within(botCell('named')).getByRole('link', { name: 'Grinder-07' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Grinder-07' })).toBeTruthy();
   });
 
   it('sends the filters to both the list and the summary', async () => {

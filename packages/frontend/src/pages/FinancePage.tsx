@@ -12,7 +12,7 @@ import {
 } from '@bot-mox/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import type { Query } from '../api/client';
 import { keys, paths } from '../api/paths';
 import { useApi } from '../app/services';
@@ -28,6 +28,7 @@ import {
 } from '../components/format';
 import { optional, str } from '../components/formValues';
 import { QueryState } from '../components/QueryState';
+import { botRoute } from './bots/format';
 
 // ---- the operation form -----------------------------------------------------------------------
 const operationFields: FieldSpec[] = [
@@ -69,6 +70,19 @@ function OperationForm({ item, ...props }: FormRenderProps<Operation>) {
       {...props}
     />
   );
+}
+
+/** The bot by name, linked to its page; a bot that is gone by the start of its id. */
+function BotCell({ operation: o }: { operation: Operation }) {
+  if (!o.bot_id) return '—';
+  if (o.bot_name === null) {
+    return (
+      <span className="muted" title={o.bot_id}>
+        deleted bot {o.bot_id.slice(0, 8)}
+      </span>
+    );
+  }
+  return <Link to={botRoute(o.bot_id)}>{o.bot_name}</Link>;
 }
 
 // ---- the summary chart: plain CSS bars, no chart library --------------------------------------
@@ -368,7 +382,7 @@ export default function FinancePage() {
             cell: (o) => `${o.type === 'expense' ? '−' : '+'}${formatMoney(o.amount, o.currency)}`,
             numeric: true,
           },
-          { header: 'Bot', cell: (o) => o.bot_id ?? '—' },
+          { header: 'Bot', cell: (o) => <BotCell operation={o} /> },
           { header: 'Comment', cell: (o) => o.comment || '—' },
         ]}
         renderForm={(p) => <OperationForm {...p} />}

@@ -1,6 +1,8 @@
 import {
+  BOT_STATUSES,
   Bot,
   BotPage,
+  BotStats,
   CalendarEvent,
   FinanceSummary,
   HealthResponse,
@@ -13,6 +15,7 @@ import {
   SettingsSection,
   Subscription,
   Task,
+  type BotStatusCounts,
   type PageOf,
 } from '@bot-mox/contracts';
 import type { z } from 'zod';
@@ -146,11 +149,25 @@ export const operation = (o: Partial<z.input<typeof Operation>> = {}) =>
     currency: 'USD',
     occurred_at: T0,
     bot_id: null,
+    bot_name: null,
     comment: '',
     created_at: T0,
     updated_at: T0,
     ...o,
   });
+
+/** Stats over `counts` (project → status → bots); totals are summed here, as the server does. */
+export function botStats(counts: Record<string, Partial<BotStatusCounts>> = {}) {
+  const zeros = () => Object.fromEntries(BOT_STATUSES.map((s) => [s, 0])) as BotStatusCounts;
+  const by_status = zeros();
+  const by_project = Object.entries(counts).map(([project, statuses]) => {
+    const own = { ...zeros(), ...statuses };
+    for (const s of BOT_STATUSES) by_status[s] += own[s];
+    return { project, total: BOT_STATUSES.reduce((a, s) => a + own[s], 0), by_status: own };
+  });
+  const total = by_project.reduce((a, p) => a + p.total, 0);
+  return build(BotStats, { total, by_status, by_project });
+}
 
 export const financeSummary = (o: Partial<z.input<typeof FinanceSummary>> = {}) =>
   build(FinanceSummary, { by_currency: [], by_month: [], by_category: [], ...o });

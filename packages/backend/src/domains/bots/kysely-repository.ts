@@ -4,6 +4,7 @@ import type {
   BotCharacter,
   BotCreate,
   BotListQuery,
+  BotStats,
   BotStatus,
   BotUpdate,
   PageOf,
@@ -12,6 +13,7 @@ import type { BotsTable, Db } from '../../platform/db/database.ts';
 import { isUuid } from '../../platform/db/database.ts';
 import { keysetPage, type SortColumn } from '../../platform/db/keyset.ts';
 import type { BotsRepository } from './repository.ts';
+import { foldBotCounts } from './stats.ts';
 
 const sorts: Record<string, SortColumn> = {
   created_at: { expr: sql`bots.created_at`, type: 'timestamptz' },
@@ -56,6 +58,22 @@ export class KyselyBotsRepository implements BotsRepository {
       cursor: q.cursor,
     });
     return { items: page.rows.map(toBot), next_cursor: page.nextCursor };
+  }
+
+  async stats(): Promise<BotStats> {
+    // One grouped scan (at most projects × statuses rows), folded into the totals in code.
+    const rows = await this.#db
+      .selectFrom('bots')
+      .select(['project', 'status', (eb) => eb.fn.countAll<string>().as('count')])
+      .groupBy(['project', 'status'])
+      .execute();
+    return foldBotCounts(
+      rows.map((r) => ({
+        project: r.project,
+        status: r.status as BotStatus,
+        count: Number(r.count),
+      })),
+    );
   }
 
   async get(id: string): Promise<Bot | null> {

@@ -1,8 +1,23 @@
-import type { Bot, BotCreate, BotListQuery, BotUpdate, LiveEvent } from '@bot-mox/contracts';
+import type {
+  Bot,
+  BotCreate,
+  BotListQuery,
+  BotStats,
+  BotUpdate,
+  LiveEvent,
+} from '@bot-mox/contracts';
 import type { CollectionRepository } from '../../platform/repository.ts';
 
 /** Bots, whatever stores them. Implementations: KyselyBotsRepository (Supabase). */
-export type BotsRepository = CollectionRepository<Bot, BotCreate, BotUpdate, BotListQuery>;
+export interface BotsRepository extends CollectionRepository<
+  Bot,
+  BotCreate,
+  BotUpdate,
+  BotListQuery
+> {
+  /** Totals over every bot: all, per status, per project (each with its per-status counts). */
+  stats(): Promise<BotStats>;
+}
 
 /** Names the bots in list caches and in cache invalidations. */
 export const BOTS_COLLECTION = 'bots';

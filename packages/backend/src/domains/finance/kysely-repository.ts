@@ -19,7 +19,16 @@ import { keysetPage, type SortColumn } from '../../platform/db/keyset.ts';
 import type { OperationsRepository } from './repository.ts';
 import { shapeSummary, type SummaryRow } from './summary.ts';
 
-function toOperation(row: Selectable<FinanceOperationsTable>): Operation {
+// The bot's name for people (the UI shows it, not the id). A scalar subquery rather than a join so
+// that the same expression serves the list, get and the RETURNING of insert and update; each row
+// costs one primary-key lookup. Null without a bot; the FK sets bot_id null when a bot is deleted.
+const botName = sql<
+  string | null
+>`(select bots.name from bots where bots.id = finance_operations.bot_id)`.as('bot_name');
+
+type OperationRow = Selectable<FinanceOperationsTable> & { bot_name: string | null };
+
+function toOperation(row: OperationRow): Operation {
   return {
     id: row.id,
     legacy_id: row.legacy_id,
@@ -29,6 +38,7 @@ function toOperation(row: Selectable<FinanceOperationsTable>): Operation {
     currency: row.currency,
     occurred_at: row.occurred_at.toISOString(),
     bot_id: row.bot_id,
+    bot_name: row.bot_name,
     comment: row.comment,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
@@ -88,13 +98,16 @@ export class KyselyOperationsRepository implements OperationsRepository {
   }
 
   async list(q: OperationListQuery): Promise<PageOf<Operation>> {
-    const page = await keysetPage(this.#filtered(q).selectAll('finance_operations'), {
-      sort: q.sort,
-      columns: sorts,
-      idColumn: sql`finance_operations.id`,
-      limit: q.limit,
-      cursor: q.cursor,
-    });
+    const page = await keysetPage(
+      this.#filtered(q).selectAll('finance_operations').select(botName),
+      {
+        sort: q.sort,
+        columns: sorts,
+        idColumn: sql`finance_operations.id`,
+        limit: q.limit,
+        cursor: q.cursor,
+      },
+    );
     return { items: page.rows.map(toOperation), next_cursor: page.nextCursor };
   }
 
@@ -155,6 +168,7 @@ export class KyselyOperationsRepository implements OperationsRepository {
     const row = await this.#db
       .selectFrom('finance_operations')
       .selectAll()
+      .select(botName)
       .where('id', '=', id)
       .executeTakeFirst();
     return row ? toOperation(row) : null;
@@ -175,6 +189,7 @@ export class KyselyOperationsRepository implements OperationsRepository {
         comment: input.comment,
       })
       .returningAll()
+      .returning(botName)
       .executeTakeFirstOrThrow();
     return toOperation(row);
   }
@@ -186,6 +201,7 @@ export class KyselyOperationsRepository implements OperationsRepository {
       .set(defined({ ...patch, bot_id: botRef(patch.bot_id) }))
       .where('id', '=', id)
       .returningAll()
+      .returning(botName)
       .executeTakeFirst();
     return row ? toOperation(row) : null;
   }

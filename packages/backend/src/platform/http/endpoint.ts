@@ -1,7 +1,8 @@
 // Mounts a handler for one entry of the contracts' endpoint table: authentication and role,
 // write freeze, zod validation of path, query and body (400 naming fields), then the handler's
 // result as JSON with the endpoint's status. A read may be served from a cache of serialised
-// bodies, keyed by its validated path and query (after auth, so 401/403/400 never come from it).
+// bodies, keyed by its operation, validated path and query (after auth, so 401/403/400 never
+// come from it).
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Endpoint } from '@bot-mox/contracts';
@@ -86,7 +87,8 @@ export function mount<E extends Endpoint>(
       auth: req.auth,
       req,
     };
-    const key = cache ? JSON.stringify([input.params, input.query]) : '';
+    // Several routes may share a collection's cache (its list and its stats).
+    const key = cache ? JSON.stringify([e.operationId, input.params, input.query]) : '';
     const hit = cache?.get(key);
     if (hit) return sendJson(res, e.status, hit);
     const generation = cache?.generation ?? 0;
