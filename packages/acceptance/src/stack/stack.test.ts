@@ -572,13 +572,14 @@ describe('readiness transitions', () => {
       const start = await stack.compose(['start', 'minio']);
       expect(start.code, start.output).toBe(0);
     }
+    // The S3 stand-in restarts its monitor, OSD and gateway: about 5 s alone, 30+ s under load.
     await eventually(
-      30_000,
+      90_000,
       async () => {
         const res = await stack.fetch(stack.url('api', '/api/v1/health'));
         return ((await res.json()) as { s3_ready: boolean }).s3_ready === true;
       },
       's3_ready turns true again',
     );
-  });
+  }, 180_000);
 });
