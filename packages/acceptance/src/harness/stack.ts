@@ -154,10 +154,9 @@ export async function startStack(options: StackOptions = {}): Promise<StartedSta
   // Without Caddy (a partial stack) there is no CA, and url/fetch have nothing to reach.
   let caCert = '';
   if (!options.services || options.services.includes('caddy')) {
-    const ca = await env.getContainer('caddy-1').exec([
-      'cat',
-      '/data/caddy/pki/authorities/local/root.crt',
-    ]);
+    const ca = await env
+      .getContainer('caddy-1')
+      .exec(['cat', '/data/caddy/pki/authorities/local/root.crt']);
     if (ca.exitCode !== 0) throw new Error(`could not read Caddy's root CA: ${ca.output}`);
     caCert = ca.output;
   }

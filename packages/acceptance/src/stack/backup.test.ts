@@ -94,7 +94,12 @@ afterAll(async () => {
 
 describe('the backup role and the db pg_hba rule', () => {
   it('admits replication connections from the data network for the backup role only', async () => {
-    const replication = ['psql', 'dbname=postgres replication=database', '-XAtc', 'IDENTIFY_SYSTEM'];
+    const replication = [
+      'psql',
+      'dbname=postgres replication=database',
+      '-XAtc',
+      'IDENTIFY_SYSTEM',
+    ];
     const asBackup = await stack.compose(['exec', '-T', 'backup', ...replication]);
     expect(asBackup.code, asBackup.output).toBe(0);
     expect(asBackup.output).toMatch(/^\d+\|1\|[0-9A-F]+\/[0-9A-F]+\|postgres$/m);
