@@ -88,7 +88,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await stack?.compose(['--profile', 'drill', 'rm', '-sfv', 'drill-db']);
+  // With the profile, so that drill-db and its volume go too (the harness's down omits it).
+  await stack?.compose(['--profile', 'drill', 'down', '--volumes', '--timeout', '20']);
   await stack?.down();
 }, 120_000);
 
