@@ -35,49 +35,26 @@ async function ops(args: string[]): Promise<{ code: number; output: string; summ
   return { code, output, summary: JSON.parse(line!) as RunSummary };
 }
 
-/** SQL on the live db over its loopback (trusted there, as upstream's pg_hba does). */
-async function liveSql(sql: string): Promise<string> {
-  const { code, output } = await stack.compose([
+/** psql in a service, quiet and unaligned, stopping at the first error. */
+const psql = (service: string, env: Record<string, string>, args: string[]) =>
+  stack.compose([
     'exec',
     '-T',
-    'db',
-    'psql',
-    '-X',
-    '-q',
-    '-At',
-    '-v',
-    'ON_ERROR_STOP=1',
-    '-h',
-    '127.0.0.1',
-    '-U',
-    'postgres',
-    '-d',
-    'postgres',
-    '-c',
-    sql,
+    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    service,
+    ...['psql', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', ...args],
   ]);
+
+/** SQL on the live db over its loopback (trusted there, as upstream's pg_hba does). */
+async function liveSql(sql: string): Promise<string> {
+  const { code, output } = await psql('db', {}, ['-h', '127.0.0.1', '-U', 'postgres', '-c', sql]);
   expect(code, output).toBe(0);
   return output.trim();
 }
 
-/** SQL in the backup service as a given role (env PGUSER/PGPASSWORD), to db or drill-db. */
-async function backupSql(sql: string, env: Record<string, string> = {}) {
-  const flags = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  return stack.compose([
-    'exec',
-    '-T',
-    ...flags,
-    'backup',
-    'psql',
-    '-X',
-    '-q',
-    '-At',
-    '-v',
-    'ON_ERROR_STOP=1',
-    '-c',
-    sql,
-  ]);
-}
+/** SQL in the backup service as its role, or as the env given (PGHOST, PGUSER...). */
+const backupSql = (sql: string, env: Record<string, string> = {}) =>
+  psql('backup', env, ['-c', sql]);
 
 const SEEDED = 40;
 
