@@ -91,6 +91,8 @@ function loopbackLookup(
 export interface StackOptions {
   /** Start only these services and what they depend on (default: all but profiles). */
   services?: string[];
+  /** Extra compose variables, e.g. a service setting's default overridden. */
+  env?: Record<string, string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<StartedStack> {
@@ -133,6 +135,7 @@ export async function startStack(options: StackOptions = {}): Promise<StartedSta
     CADDY_TLS: 'internal',
     CADDY_HSTS: 'off',
     S3_PRESIGN_TTL_SECONDS: '60',
+    ...options.env,
   };
 
   const healthy = Wait.forHealthCheck();
