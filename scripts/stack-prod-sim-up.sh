@@ -19,7 +19,7 @@ bash scripts/setup-docker.sh
 ensure_prod_sim_env
 
 missing=()
-for name in backend frontend; do
+for name in backend frontend ops; do
   docker image inspect "$REGISTRY/bot-mox-$name:$IMAGE_TAG" >/dev/null 2>&1 || missing+=("$name")
 done
 if [ ${#missing[@]} -gt 0 ]; then

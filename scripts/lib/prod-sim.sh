@@ -2,6 +2,8 @@
 . scripts/lib/images.sh
 PROD_SIM_ENV=deploy/.env.prod-sim
 
+random_secret() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
 # Creates deploy/.env.prod-sim from the example on first use, with fresh random secrets.
 # The volumes a compose project left behind (data made with that project's secrets).
 project_volumes() {
@@ -19,12 +21,22 @@ ensure_prod_sim_env() {
     umask 077
     while IFS= read -r line; do
       while [[ "$line" == *__GENERATE__* ]]; do
-        line="${line/__GENERATE__/$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+        line="${line/__GENERATE__/$(random_secret)}"
       done
       printf '%s\n' "$line"
     done <deploy/compose.prod-sim.env.example >"$PROD_SIM_ENV"
     echo "[prod-sim] generated $PROD_SIM_ENV (dev-only secrets; git-ignored)"
   fi
+  # Secrets the example gained since the file was made (e.g. BACKUP_DB_PASSWORD): add them.
+  local key
+  while IFS= read -r line; do
+    [[ "$line" == *=__GENERATE__ ]] || continue
+    key="${line%%=*}"
+    if ! grep -q "^$key=" "$PROD_SIM_ENV"; then
+      printf '%s=%s\n' "$key" "$(random_secret)" >>"$PROD_SIM_ENV"
+      echo "[prod-sim] added a generated $key to $PROD_SIM_ENV"
+    fi
+  done <deploy/compose.prod-sim.env.example
   set -a; . "$PROD_SIM_ENV"; set +a
   # STACK_HTTPS_PORT from the caller's env wins over the file (e.g. 8443 where 443 is taken).
   if [ -n "${STACK_HTTPS_PORT_OVERRIDE:-}" ]; then STACK_HTTPS_PORT="$STACK_HTTPS_PORT_OVERRIDE"; fi

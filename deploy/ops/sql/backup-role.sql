@@ -1,0 +1,27 @@
+-- The backup role (DESIGN §13), idempotent; run by `ops init` as a superuser (Postgres 15 lets
+-- only superusers create or alter REPLICATION roles). psql variables: role, pw.
+-- What it may do, and why:
+--   LOGIN REPLICATION   pg_receivewal and pg_basebackup (pg_hba admits it for replication)
+--   pg_read_all_data    pg_dump reads every table and sequence
+--   BYPASSRLS           pg_dump refuses to dump a table whose rows RLS would hide
+--   ops.runs            it records its own runs (insert, update); nothing else is writable
+select set_config('botmox.backup_role', :'role', false),
+       set_config('botmox.backup_pw', :'pw', false);
+do $$
+declare
+  r text := current_setting('botmox.backup_role');
+  pw text := current_setting('botmox.backup_pw');
+begin
+  if not exists (select from pg_roles where rolname = r) then
+    execute format('create role %I', r);
+  end if;
+  execute format(
+    'alter role %I login replication bypassrls inherit nosuperuser nocreatedb nocreaterole password %L',
+    r, pw);
+  execute format('grant pg_read_all_data to %I', r);
+  if to_regclass('ops.runs') is not null then
+    execute format('grant usage on schema ops to %I', r);
+    execute format('grant select, insert, update on ops.runs to %I', r);
+  end if;
+end $$;
+select set_config('botmox.backup_pw', '', false);
