@@ -1,0 +1,38 @@
+#!/bin/bash
+# Starts the VPS: remounts /sys, /proc/sys and the cgroup mounts read-write (they are read-only
+# without --privileged, and dockerd needs them), makes host keys, installs the deploy user's
+# authorized key from $AUTHORIZED_KEY (if given), then runs dockerd and sshd. tini is PID 1.
+set -euo pipefail
+
+log() { echo "[vps] $*"; }
+
+mount -o remount,rw,bind /sys /sys 2>/dev/null || mount -o remount,rw /sys
+mount -o remount,rw,bind /proc/sys /proc/sys 2>/dev/null || mount -o remount,rw /proc/sys
+while read -r _ target fstype _; do
+  case "$fstype" in cgroup | cgroup2) mount -o remount,rw,bind "$target" "$target" 2>/dev/null || mount -o remount,rw "$target" ;; esac
+done </proc/mounts
+
+ssh-keygen -A >/dev/null
+if [ -n "${AUTHORIZED_KEY:-}" ]; then
+  echo "$AUTHORIZED_KEY" >/home/deploy/.ssh/authorized_keys
+  chown deploy:deploy /home/deploy/.ssh/authorized_keys
+  chmod 0600 /home/deploy/.ssh/authorized_keys
+fi
+
+log "starting dockerd"
+dockerd >/var/log/dockerd.log 2>&1 &
+dockerd_pid=$!
+for _ in $(seq 1 120); do
+  docker info >/dev/null 2>&1 && break
+  kill -0 "$dockerd_pid" 2>/dev/null || { tail -n 30 /var/log/dockerd.log >&2; exit 1; }
+  sleep 0.5
+done
+docker info >/dev/null 2>&1 || { log "dockerd did not answer"; tail -n 30 /var/log/dockerd.log >&2; exit 1; }
+log "dockerd ready"
+
+# sshd in the foreground; dockerd goes down with the container (tini forwards the signal to us).
+trap 'kill -TERM "$dockerd_pid" 2>/dev/null; wait "$dockerd_pid"; exit 0' TERM INT
+/usr/sbin/sshd -D -e &
+sshd_pid=$!
+log "sshd ready"
+wait -n "$sshd_pid" "$dockerd_pid"
