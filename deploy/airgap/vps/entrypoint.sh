@@ -12,6 +12,10 @@ while read -r _ target fstype _; do
   case "$fstype" in cgroup | cgroup2) mount -o remount,rw,bind "$target" "$target" 2>/dev/null || mount -o remount,rw "$target" ;; esac
 done </proc/mounts
 
+# A restart keeps the container's filesystem: clear what a real boot's tmpfs /run would not hold.
+rm -rf /run/docker /run/docker.pid /run/containerd /run/sshd.pid
+mkdir -p /run/sshd
+
 ssh-keygen -A >/dev/null
 if [ -n "${AUTHORIZED_KEY:-}" ]; then
   echo "$AUTHORIZED_KEY" >/home/deploy/.ssh/authorized_keys

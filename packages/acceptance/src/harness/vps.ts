@@ -36,7 +36,7 @@ export interface SshOptions {
   /** `ssh -o` options that override the defaults, e.g. to try a password login. */
   options?: string[];
   /** Sent to the remote command's stdin. */
-  input?: string;
+  input?: string | Buffer;
 }
 
 export interface VpsSimulator {
@@ -47,6 +47,8 @@ export interface VpsSimulator {
   coldStartMs: number;
   /** Runs `cmd` on the VPS over SSH (as `deploy` unless told otherwise); never throws on exit codes. */
   ssh(cmd: string, options?: SshOptions): Promise<SshResult>;
+  /** Copies files (paths relative to `localRoot`) into `remoteDir` (relative to ~deploy) over SSH. */
+  upload(localRoot: string, paths: string[], remoteDir: string): Promise<void>;
   /** Pushes a host image to the registry; returns its name as the VPS pulls it. */
   pushImage(localRef: string, name: string, tag: string): Promise<string>;
   /** Restarts the VPS container (its /var/lib/docker volume stays) and waits for SSH again. */
@@ -190,6 +192,16 @@ export async function startVpsSimulator(): Promise<VpsSimulator> {
           await run('docker', ['rmi', hostRef]).catch(() => undefined);
         }
         return `${REGISTRY_HOST}/${name}:${tag}`;
+      },
+      upload: async (localRoot, paths, remoteDir) => {
+        const { stdout: archive } = await run('tar', ['-C', localRoot, '-c', ...paths], {
+          encoding: 'buffer',
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        const dest = `'${remoteDir.replaceAll("'", "'\\''")}'`;
+        const result = await ssh(`mkdir -p ${dest} && tar -C ${dest} -x`, { input: archive });
+        if (result.exitCode !== 0)
+          throw new Error(`upload to ${remoteDir} failed: ${result.stderr}`);
       },
       restartVps: async () => {
         await vps.restart({ timeout: 30_000 });

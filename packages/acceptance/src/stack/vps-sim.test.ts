@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireImage } from '../harness/manifest.ts';
+import { repoRoot, requireImage } from '../harness/manifest.ts';
 import { REGISTRY_HOST, startVpsSimulator, type VpsSimulator } from '../harness/vps.ts';
 
 const run = promisify(execFile);
@@ -105,6 +105,85 @@ describe('VPS simulator: SSH, inner dockerd, registry', { timeout: 180_000 }, ()
     const result = await sim.ssh(`docker pull ${REGISTRY_HOST}/${repo}:no-such-tag`);
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toMatch(/manifest unknown|not found/i);
+  });
+
+  describe('scripts/vps-bootstrap.sh over SSH', () => {
+    const envFile = '/opt/bot-mox/.env.prod';
+    const bootstrap = () => sim.ssh('bash release/scripts/vps-bootstrap.sh');
+    const writeEnv = (text: string) => sim.ssh(`cat > ${envFile}`, { input: text });
+    const example = () => readFile(path.join(repoRoot, 'deploy/compose.prod.env.example'), 'utf8');
+    /** The example with every value replaced: a complete .env.prod without placeholders. */
+    const validEnv = async () =>
+      (await example()).replace(/^([A-Z][A-Z0-9_]*)=.*$/gm, (_, key: string) => {
+        return `${key}=v-${randomBytes(6).toString('hex')}`;
+      });
+
+    beforeAll(async () => {
+      // What a person does once, as root: /opt/bot-mox owned by deploy.
+      const made = await sim.vps.exec([
+        'install',
+        '-d',
+        '-o',
+        'deploy',
+        '-g',
+        'deploy',
+        '/opt/bot-mox',
+      ]);
+      expect(made.exitCode).toBe(0);
+      await sim.upload(
+        repoRoot,
+        [
+          'scripts/vps-bootstrap.sh',
+          'deploy/compose.stack.yml',
+          'deploy/images.env',
+          'deploy/compose.prod.env.example',
+          'deploy/caddy/Caddyfile',
+        ],
+        'release',
+      );
+    });
+
+    it('refuses a missing .env.prod, a placeholder or a missing key, and changes nothing', async () => {
+      const missing = await bootstrap();
+      expect(missing.exitCode).toBe(1);
+      expect(missing.stderr).toContain(`${envFile} is missing`);
+
+      expect((await writeEnv(await example())).exitCode).toBe(0);
+      const placeholders = await bootstrap();
+      expect(placeholders.exitCode).toBe(1);
+      expect(placeholders.stderr).toContain(
+        "POSTGRES_PASSWORD still has the example's placeholder",
+      );
+      expect(placeholders.stderr).toContain("IMAGE_TAG still has the example's placeholder");
+      // A production default kept as in the example is no placeholder.
+      expect(placeholders.stderr).not.toContain('STACK_HTTP_PORT');
+
+      const withoutBucket = (await validEnv()).replace(/^S3_BUCKET_ARTIFACTS=.*\n/m, '');
+      expect((await writeEnv(withoutBucket)).exitCode).toBe(0);
+      const missingKey = await bootstrap();
+      expect(missingKey.exitCode).toBe(1);
+      expect(missingKey.stderr).toContain('S3_BUCKET_ARTIFACTS is missing');
+      expect(missingKey.stderr).not.toContain('placeholder');
+
+      expect((await sim.ssh('ls -A /opt/bot-mox')).stdout.trim()).toBe('.env.prod');
+    });
+
+    it('prepares /opt/bot-mox, and a second run changes nothing', async () => {
+      expect((await writeEnv(await validEnv())).exitCode).toBe(0);
+      const first = await bootstrap();
+      expect(first.exitCode, first.stderr).toBe(0);
+      expect(first.stdout).toContain('changed: created /opt/bot-mox/backups');
+      expect(first.stdout).toContain('changed: installed /opt/bot-mox/compose.stack.yml');
+      expect(first.stdout).toContain(`changed: ${envFile} mode 600`);
+
+      const second = await bootstrap();
+      expect(second.exitCode, second.stderr).toBe(0);
+      expect(second.stdout).not.toContain('changed:');
+      expect(second.stdout).toContain('nothing changed');
+
+      const local = await readFile(path.join(repoRoot, 'deploy/compose.stack.yml'), 'utf8');
+      expect((await sim.ssh('cat /opt/bot-mox/compose.stack.yml')).stdout).toBe(local);
+    });
   });
 
   it('keeps the pulled image across a restart of the VPS container', async () => {
