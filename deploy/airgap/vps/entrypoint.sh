@@ -1,22 +1,27 @@
 #!/bin/bash
 # Starts the VPS: remounts /sys, /proc/sys and the cgroup mounts read-write (they are read-only
-# without --privileged, and dockerd needs them), makes host keys, installs the deploy user's
+# without --privileged, and dockerd needs them), makes its host key, installs the deploy user's
 # authorized key from $AUTHORIZED_KEY (if given), then runs dockerd and sshd. tini is PID 1.
 set -euo pipefail
 
 log() { echo "[vps] $*"; }
 
-mount -o remount,rw,bind /sys /sys 2>/dev/null || mount -o remount,rw /sys
-mount -o remount,rw,bind /proc/sys /proc/sys 2>/dev/null || mount -o remount,rw /proc/sys
+remount_rw() { # <mount point>: read-write, if it is a mount (/proc/sys is one only when masked)
+  mountpoint -q "$1" || return 0
+  mount -o remount,rw,bind "$1" 2>/dev/null || mount -o remount,rw "$1"
+}
+remount_rw /sys
+remount_rw /proc/sys
 while read -r _ target fstype _; do
-  case "$fstype" in cgroup | cgroup2) mount -o remount,rw,bind "$target" "$target" 2>/dev/null || mount -o remount,rw "$target" ;; esac
+  case "$fstype" in cgroup | cgroup2) remount_rw "$target" ;; esac
 done </proc/mounts
 
 # A restart keeps the container's filesystem: clear what a real boot's tmpfs /run would not hold.
 rm -rf /run/docker /run/docker.pid /run/containerd /run/sshd.pid
 mkdir -p /run/sshd
 
-ssh-keygen -A >/dev/null
+# One ed25519 host key, made on first start (never in the image); RSA would cost seconds here.
+[ -f /etc/ssh/ssh_host_ed25519_key ] || ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key
 if [ -n "${AUTHORIZED_KEY:-}" ]; then
   echo "$AUTHORIZED_KEY" >/home/deploy/.ssh/authorized_keys
   chown deploy:deploy /home/deploy/.ssh/authorized_keys

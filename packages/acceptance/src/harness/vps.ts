@@ -66,9 +66,15 @@ class VpsContainer extends GenericContainer {
     super(image);
     this.withAddedCapabilities('ALL')
       .withDroppedCapabilities('SYS_RESOURCE')
-      .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined');
-    // dockerode's HostConfig type lacks CgroupnsMode (Engine API >= 1.41 has it).
-    Object.assign(this.hostConfig, { CgroupnsMode: 'private', DeviceCgroupRules: ['a *:* rwm'] });
+      .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined');
+    // `--security-opt systempaths=unconfined` is CLI-only: the Engine API takes empty masked
+    // and read-only path lists. dockerode's HostConfig type lacks CgroupnsMode (API >= 1.41).
+    Object.assign(this.hostConfig, {
+      MaskedPaths: [],
+      ReadonlyPaths: [],
+      CgroupnsMode: 'private',
+      DeviceCgroupRules: ['a *:* rwm'],
+    });
   }
 }
 
