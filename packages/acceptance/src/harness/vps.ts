@@ -107,35 +107,37 @@ export async function startVpsSimulator(): Promise<VpsSimulator> {
   const publicKey = (await readFile(`${keyFile}.pub`, 'utf8')).trim();
 
   const network = await new Network().start();
-  const started: { registry?: StartedTestContainer; vps?: StartedTestContainer } = {};
+  const vpsStart = Date.now();
+  const starting: [Promise<StartedTestContainer>, Promise<StartedTestContainer>] = [
+    new GenericContainer(registryImage)
+      .withNetwork(network)
+      .withNetworkAliases('registry')
+      .withExposedPorts(REGISTRY_PORT)
+      .withLabels(LABELS)
+      .withWaitStrategy(Wait.forHttp('/v2/', REGISTRY_PORT))
+      .withStartupTimeout(180_000)
+      .start(),
+    new VpsContainer(vpsImage)
+      .withNetwork(network)
+      .withExposedPorts(SSH_PORT)
+      .withEnvironment({ AUTHORIZED_KEY: publicKey })
+      .withLabels(LABELS)
+      .withWaitStrategy(Wait.forLogMessage(/Server listening on .* port 22/))
+      .withStartupTimeout(180_000)
+      .start(),
+  ];
+  // Waits for both starts even when one fails, so that a failed start leaves nothing behind.
   const cleanUp = async () => {
-    await Promise.allSettled([started.vps?.stop(), started.registry?.stop()]);
+    const settled = await Promise.allSettled(starting);
+    await Promise.allSettled(
+      settled.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)),
+    );
     await network.stop().catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   };
 
   try {
-    const vpsStart = Date.now();
-    [started.registry, started.vps] = await Promise.all([
-      new GenericContainer(registryImage)
-        .withNetwork(network)
-        .withNetworkAliases('registry')
-        .withExposedPorts(REGISTRY_PORT)
-        .withLabels(LABELS)
-        .withWaitStrategy(Wait.forHttp('/v2/', REGISTRY_PORT))
-        .withStartupTimeout(180_000)
-        .start(),
-      new VpsContainer(vpsImage)
-        .withNetwork(network)
-        .withExposedPorts(SSH_PORT)
-        .withEnvironment({ AUTHORIZED_KEY: publicKey })
-        .withLabels(LABELS)
-        .withWaitStrategy(Wait.forLogMessage(/Server listening on .* port 22/))
-        .withStartupTimeout(180_000)
-        .start(),
-    ]);
-    const registry = started.registry;
-    const vps = started.vps;
+    const [registry, vps] = await Promise.all(starting);
 
     // Pin the host key read from inside the container, so that ssh checks it strictly.
     const pinHostKey = async () => {
