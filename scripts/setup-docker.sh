@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure a Docker engine with the compose v2 and buildx plugins answers.
+# Make sure a Docker engine with the compose v2 and buildx plugins answers (and the ssh client).
 # Idempotent: on a machine whose Docker already works with compose and buildx, it changes nothing.
 # Used by README's commands and by .ci/run (DESIGN §8).
 set -euo pipefail
@@ -34,6 +34,13 @@ else
   for _ in $(seq 1 60); do engine_answers && break; sleep 1; done
   engine_answers || { log "dockerd did not answer in 60 s; last log lines:"; tail -n 20 "$DOCKERD_LOG" >&2; exit 1; }
   log "engine answers: $(docker version --format 'server {{.Server.Version}}')"
+fi
+
+# 1b. The OpenSSH client: the VPS simulator's tests (packages/acceptance/src/harness/vps.ts) use
+# ssh and ssh-keygen, as the deploy workflows do.
+if ! command -v ssh >/dev/null 2>&1 || ! command -v ssh-keygen >/dev/null 2>&1; then
+  log "installing openssh-client"
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client >/dev/null
 fi
 
 # 2. The compose v2 and buildx plugins, from Debian trixie's .debs (they need only libc >= 2.34).

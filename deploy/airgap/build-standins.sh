@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds the stand-in images named in deploy/images.airgap.env, from Debian and npm packages only
+# Builds the stand-in images named in deploy/images.airgap.env, and the test-only images of
+# deploy/images.env that have no upstream (the VPS simulator), from Debian and npm packages only
 # (no registry is reachable here). Idempotent: an image whose recipe (its folder here, plus its
 # base's hash) is unchanged is skipped, by the label org.bot-mox.recipe-hash; a changed recipe
 # rebuilds it and everything built on it.
-#   usage: build-standins.sh [name...]   names: debian node postgres caddy s3 (default: all)
+#   usage: build-standins.sh [name...]   names: debian node postgres caddy s3 registry vps
+#   (default: all)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,12 +19,15 @@ log() { echo "[standins] $*"; }
 
 set -a
 # shellcheck source=/dev/null
+. "$REPO/deploy/images.env"
+# shellcheck source=/dev/null
 . "$REPO/deploy/images.airgap.env"
 set +a
 
-declare -A IMAGE=([debian]="$DEBIAN_IMAGE" [node]="$NODE_IMAGE" [postgres]="$POSTGRES_IMAGE" [caddy]="$CADDY_IMAGE" [s3]="$S3_IMAGE")
-declare -A BASE=([node]=debian [postgres]=debian [caddy]=debian [s3]=debian)
-ORDER=(debian node postgres caddy s3)
+declare -A IMAGE=([debian]="$DEBIAN_IMAGE" [node]="$NODE_IMAGE" [postgres]="$POSTGRES_IMAGE" [caddy]="$CADDY_IMAGE" [s3]="$S3_IMAGE"
+  [registry]="$CONTAINER_REGISTRY_IMAGE" [vps]="$VPS_SIM_IMAGE")
+declare -A BASE=([node]=debian [postgres]=debian [caddy]=debian [s3]=debian [registry]=debian [vps]=debian)
+ORDER=(debian node postgres caddy s3 registry vps)
 
 recipe_hash() { # <name>: hash of the recipe folder and of the base image's recipe
   local name="$1" base="${BASE[$1]:-}"

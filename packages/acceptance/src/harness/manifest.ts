@@ -15,7 +15,9 @@ export type ImageKey =
   | 'S3_IMAGE'
   | 'GOTRUE_IMAGE'
   | 'POSTGREST_IMAGE'
-  | 'STORAGE_API_IMAGE';
+  | 'STORAGE_API_IMAGE'
+  | 'CONTAINER_REGISTRY_IMAGE'
+  | 'VPS_SIM_IMAGE';
 
 function readEnvFile(file: string): Record<string, string> {
   const parsed = parseEnv(readFileSync(file, 'utf8'));
@@ -58,9 +60,12 @@ export async function requireImage(key: ImageKey): Promise<string> {
   const name = imageName(key);
   const client = await getContainerRuntimeClient();
   if (!(await client.image.exists(ImageName.fromString(name)))) {
+    // Test-only images (VPS_SIM_IMAGE) have no upstream: always built here.
     const how = process.env.IMAGES_OVERRIDE
       ? 'bash deploy/airgap/build-standins.sh'
-      : `docker pull ${name}, or set IMAGES_OVERRIDE=deploy/images.airgap.env and run bash deploy/airgap/build-standins.sh`;
+      : key === 'VPS_SIM_IMAGE'
+        ? 'bash deploy/airgap/build-standins.sh vps'
+        : `docker pull ${name}, or set IMAGES_OVERRIDE=deploy/images.airgap.env and run bash deploy/airgap/build-standins.sh`;
     throw new MissingImageError(
       `image ${name} (${key}) is not on this machine; build it with: ${how}`,
     );
