@@ -162,14 +162,21 @@ export async function lighthouseReport({ repoRoot, pkgDir, resultsDir, runs = 3 
       const lhrs = [];
       for (let i = 1; i <= runs; i++) {
         console.log(`[lighthouse] ${formFactor} run ${i}/${runs}`);
-        lhrs.push(
-          await runOnce(
-            lighthouseBin,
-            signInLink,
-            formFactor,
-            join(work, `${formFactor}-${i}.json`),
-          ),
-        );
+        const outFile = join(work, `${formFactor}-${i}.json`);
+        // Chromium shows an error interstitial when Docker changes the host's interfaces in
+        // the middle of a load (another stack starting): such a run is tried again, twice.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            lhrs.push(await runOnce(lighthouseBin, signInLink, formFactor, outFile));
+            break;
+          } catch (error) {
+            if (attempt === 3) throw error;
+            console.log(
+              `[lighthouse] ${formFactor} run ${i} failed, trying again: ${error.message}`,
+            );
+            out.retried_runs = (out.retried_runs ?? 0) + 1;
+          }
+        }
       }
       const median = computeMedianRun(lhrs);
       writeFileSync(join(resultsDir, `lighthouse-${formFactor}.json`), JSON.stringify(median));
