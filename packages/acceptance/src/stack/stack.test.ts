@@ -1,8 +1,6 @@
 // The production stack as it ships (deploy/compose.stack.yml), started from the images CI built,
 // with prod-sim's settings: routing through Caddy over TLS, readiness, hardening, one-shots.
-import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { gunzipSync, zstdDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forbiddenPaths, imageLayerPaths } from '../harness/image-scan.ts';
 import { startStack, type StartedStack } from '../harness/stack.ts';
@@ -60,11 +58,6 @@ async function entryScriptPath(): Promise<string> {
   return asset!;
 }
 
-const decoders: Record<string, (body: Buffer) => Buffer> = {
-  zstd: zstdDecompressSync,
-  gzip: gunzipSync,
-};
-
 describe('routing through Caddy over TLS (internal CA trusted)', () => {
   it('serves the SPA on app.<domain> with its security headers and runtime config', async () => {
     const res = await stack.fetch(stack.url('app', '/'));
@@ -92,6 +85,11 @@ describe('routing through Caddy over TLS (internal CA trusted)', () => {
   });
 
   it('compresses the hashed script at the edge (zstd, else gzip), with Vary, to the same bytes', async () => {
+    const { gunzipSync, zstdDecompressSync } = await import('node:zlib');
+    const decoders: Record<string, (body: Buffer) => Buffer> = {
+      zstd: zstdDecompressSync,
+      gzip: gunzipSync,
+    };
     const url = stack.url('app', await entryScriptPath());
     const plain = await stack.getRaw(url);
     expect(plain.status).toBe(200);
@@ -136,6 +134,7 @@ describe('routing through Caddy over TLS (internal CA trusted)', () => {
   });
 
   it('compresses API lists under /api/v1 (JSON), keeping the CORS Vary', async () => {
+    const { gunzipSync } = await import('node:zlib');
     const token = await stack.mintToken();
     const auth = { authorization: `Bearer ${token}` };
     for (let i = 0; i < 4; i++) {
@@ -256,6 +255,7 @@ describe('artifacts: presigned through s3.<domain>', () => {
     body: Buffer,
     { version, fileName, contentType }: { version: string; fileName: string; contentType: string },
   ): Promise<{ url: string; sha256: string }> {
+    const { createHash } = await import('node:crypto');
     const sha256 = createHash('sha256').update(body).digest('hex');
     const token = await stack.mintToken({
       role: 'service_role',
@@ -303,6 +303,7 @@ describe('artifacts: presigned through s3.<domain>', () => {
   }
 
   it('uploads with a presigned PUT and reads back the same bytes with a presigned GET, both via Caddy', async () => {
+    const { createHash, randomBytes } = await import('node:crypto');
     const { url, sha256 } = await uploadInstaller(randomBytes(256 * 1024), {
       version: '1.2.3',
       fileName: 'bot-mox-agent.tar.gz',
@@ -319,6 +320,7 @@ describe('artifacts: presigned through s3.<domain>', () => {
   });
 
   it('never re-encodes a presigned download, even a text object asked for with Accept-Encoding', async () => {
+    const { createHash } = await import('node:crypto');
     const body = Buffer.from('bot-mox agent log line, compressible on purpose\n'.repeat(2000));
     const { url, sha256 } = await uploadInstaller(body, {
       version: '1.2.4',
