@@ -42,3 +42,50 @@ test('the dashboard shows the seeded numbers', async ({ page, seed, checkPage })
 
   await checkPage();
 });
+
+interface ShiftRecord {
+  value: number;
+  sources: string[];
+}
+
+test('the top bar does not shift the page as it loads and the live connection comes up (phone width)', async ({
+  page,
+  checkPage,
+}) => {
+  // Lighthouse's mobile screen; the layout shifts are recorded from the first paint on.
+  await page.setViewportSize({ width: 412, height: 823 });
+  await page.addInitScript(() => {
+    const shifts: ShiftRecord[] = [];
+    Object.assign(window, { __layoutShifts: shifts });
+    const describe = (node: Node | null) => {
+      const el = node instanceof Element ? node : node?.parentElement;
+      if (!el) return '?';
+      const name = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
+      return el.closest('.topbar') ? `${name} in topbar` : name;
+    };
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as unknown as {
+        value: number;
+        hadRecentInput: boolean;
+        sources: { node: Node | null }[];
+      }[]) {
+        if (!entry.hadRecentInput)
+          shifts.push({ value: entry.value, sources: entry.sources.map((s) => describe(s.node)) });
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Bots by status' })).toBeVisible();
+  await page.waitForTimeout(500); // let a last frame render and its shift be reported
+  const shifts = await page.evaluate(
+    () => (window as unknown as { __layoutShifts: ShiftRecord[] }).__layoutShifts,
+  );
+  // The top bar's own items, or everything below it moving as one (div.layout): the bar changed.
+  const fromTopBar = shifts.filter((s) =>
+    s.sources.some((source) => source.startsWith('div.layout') || source.includes('topbar')),
+  );
+  expect(fromTopBar, `layout shifts: ${JSON.stringify(shifts)}`).toEqual([]);
+  await checkPage();
+});

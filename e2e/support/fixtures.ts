@@ -1,5 +1,6 @@
 // The shared fixture every spec uses. On every page a test visits:
-//  - no console errors (and no uncaught page errors), checked when the test ends;
+//  - no console errors (and no uncaught page errors), checked when the test ends; a Content
+//    Security Policy violation counts as one (see reportCspViolations);
 //  - an axe-core scan with 0 serious or critical violations: `checkPage()` scans the page as
 //    it is now, and when the test ends every path the test visited must have been scanned
 //    (the page still open is scanned then, if it wasn't yet).
@@ -23,6 +24,19 @@ interface ConsoleProblem {
   url: string;
 }
 
+/**
+ * Runs in the page before its scripts: logs every CSP violation as a console error. Chrome logs
+ * nothing for a violation whose exception the page catches (e.g. a library probing `new
+ * Function`); it only lists it under DevTools' Issues, and Lighthouse counts it there.
+ */
+function reportCspViolations() {
+  document.addEventListener('securitypolicyviolation', (e) => {
+    console.error(
+      `CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`,
+    );
+  });
+}
+
 class PageGuard {
   readonly problems: ConsoleProblem[] = [];
   /** Paths visited per page, and which were scanned. */
@@ -36,7 +50,8 @@ class PageGuard {
     this.testInfo = testInfo;
   }
 
-  watch(page: Page, name: string): Page {
+  async watch(page: Page, name: string): Promise<Page> {
+    await page.addInitScript(reportCspViolations);
     const paths = new Set<string>();
     this.visited.set(page, paths);
     const record = () => {
@@ -125,7 +140,7 @@ export const test = base.extend<Fixtures>({
     guard.finishConsole(); // last: after every page of the test was torn down
   },
   page: async ({ page, guard }, use) => {
-    guard.watch(page, 'page');
+    await guard.watch(page, 'page');
     await use(page);
     await guard.finishPage(page);
   },

@@ -1,13 +1,18 @@
 // bench:frontend: builds the app and reports the JavaScript it ships, gzipped.
 //   initial = the entry chunk and everything it imports statically (what the first load runs);
 //   lazy    = every other chunk (route pages and the shared chunks they pull in).
-// Targets: initial <= 200 KB gz, no lazy chunk > 150 KB gz. Writes bench-results/frontend.json
-// at the repository root and exits 1 when a target is missed.
+// Targets: initial <= 200 KB gz, no lazy chunk > 150 KB gz.
+// Then Lighthouse against the running prod-sim's signed-in dashboard (scripts/lighthouse.mjs):
+// mobile and desktop, median of 3 runs (--lighthouse-runs N); targets mobile performance >= 0.9,
+// CLS < 0.1, accessibility 1.0, best practices 1.0. prod-sim must be up (it fails at once,
+// saying how to start it); --no-lighthouse skips this part.
+// Writes bench-results/frontend.json at the repository root and exits 1 when a target is missed.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { lighthouseReport, prodSimImageTag } from './lighthouse.mjs';
 
 const pkgDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(pkgDir, '../..');
@@ -15,6 +20,17 @@ const dist = join(pkgDir, 'dist');
 const KB = 1024;
 const TARGET_INITIAL = 200 * KB;
 const TARGET_LAZY = 150 * KB;
+
+const withLighthouse = !process.argv.includes('--no-lighthouse');
+const runsArg = process.argv.indexOf('--lighthouse-runs');
+const lighthouseRuns = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+if (withLighthouse) {
+  // Before the build: say at once when there is no prod-sim to measure.
+  await prodSimImageTag().catch((error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}
 
 if (!process.argv.includes('--no-build')) {
   execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], {
@@ -86,7 +102,17 @@ const report = {
   routes,
   pass: { initial: initialGzip <= TARGET_INITIAL, lazy: largestLazy <= TARGET_LAZY },
 };
-mkdirSync(join(repoRoot, 'bench-results'), { recursive: true });
+const resultsDir = join(repoRoot, 'bench-results');
+mkdirSync(resultsDir, { recursive: true });
+if (withLighthouse) {
+  report.lighthouse = await lighthouseReport({
+    repoRoot,
+    pkgDir,
+    resultsDir,
+    runs: lighthouseRuns,
+  });
+  report.pass.lighthouse = Object.values(report.lighthouse.targets).every((t) => t.met);
+}
 writeFileSync(
   join(repoRoot, 'bench-results/frontend.json'),
   `${JSON.stringify(report, null, 2)}\n`,
@@ -100,5 +126,21 @@ console.log(
   `largest lazy chunk: ${kb(largestLazy)} gz ${lazyChunks[0] ? `(${lazyChunks[0].chunk})` : ''} (target ${kb(TARGET_LAZY)}) ${report.pass.lazy ? 'OK' : 'OVER'}`,
 );
 for (const c of lazyChunks) console.log(`  lazy ${c.chunk.padEnd(20)} ${kb(c.gzip).padStart(9)}`);
+if (report.lighthouse) {
+  const lh = report.lighthouse;
+  console.log(
+    `lighthouse (prod-sim ${lh.prod_sim_image_tag}, median of ${lh.runs_per_form_factor}):`,
+  );
+  for (const ff of ['mobile', 'desktop']) {
+    const m = lh[ff].median;
+    console.log(
+      `  ${ff.padEnd(7)} performance ${m.performance} accessibility ${m.accessibility} best-practices ${m.best_practices} CLS ${m.cls} FCP ${m.fcp_ms} ms LCP ${m.lcp_ms} ms TBT ${m.tbt_ms} ms`,
+    );
+  }
+  for (const [name, t] of Object.entries(lh.targets)) {
+    const bound = 'min' in t ? `>= ${t.min}` : `< ${t.max_exclusive}`;
+    console.log(`  target ${name} ${bound}: ${t.value} ${t.met ? 'OK' : 'MISSED'}`);
+  }
+}
 console.log('wrote bench-results/frontend.json');
-if (!report.pass.initial || !report.pass.lazy) process.exit(1);
+if (Object.values(report.pass).includes(false)) process.exit(1);

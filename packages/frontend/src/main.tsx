@@ -1,3 +1,4 @@
+import './zodJitless';
 import { GoTrueClient } from '@supabase/auth-js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -12,7 +12,13 @@ import {
   type StartedTestContainer,
   Wait,
 } from 'testcontainers';
-import { Agent, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
+import {
+  Agent,
+  fetch as undiciFetch,
+  request as undiciRequest,
+  type RequestInit,
+  type Response,
+} from 'undici';
 import WebSocket from 'ws';
 import { loadManifest, MissingImageError, repoRoot, requireImage } from './manifest.ts';
 
@@ -60,7 +66,9 @@ export interface StartedStack {
   /** https://<host>.localhost:<port> */
   url(host: 'app' | 'api' | 's3' | string, pathAndQuery?: string): string;
   fetch(url: string, init?: RequestInit): Promise<Response>;
-  websocket(url: string, protocols?: string[]): WebSocket;
+  /** A GET whose body is returned as sent, not decoded (fetch decodes any Content-Encoding). */
+  getRaw(url: string, headers?: Record<string, string>): Promise<RawResponse>;
+  websocket(url: string, protocols?: string[], headers?: Record<string, string>): WebSocket;
   container(service: string): StartedTestContainer;
   /** One of our images under test: <REGISTRY>/bot-mox-<name>:<tag>. */
   image(name: 'backend' | 'frontend' | 'ops'): string;
@@ -68,6 +76,12 @@ export interface StartedStack {
   /** docker compose with this project's files and env, e.g. run --rm migrate. */
   compose(args: string[]): Promise<{ code: number; output: string }>;
   down(): Promise<void>;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
 }
 
 /** *.localhost resolves to 127.0.0.1, as browsers do, whatever the system resolver says. */
@@ -195,8 +209,16 @@ export async function startStack(options: StackOptions = {}): Promise<StartedSta
     url: (host, pathAndQuery = '/') =>
       `https://${host}.${STACK_DOMAIN}:${httpsPort}${pathAndQuery}`,
     fetch: (url, init = {}) => undiciFetch(url, { ...init, dispatcher }),
-    websocket: (url, protocols) =>
-      new WebSocket(url, protocols, { ca: caCert, lookup: loopbackLookup as never }),
+    getRaw: async (url, headers = {}) => {
+      const res = await undiciRequest(url, { dispatcher, headers });
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        body: Buffer.from(await res.body.arrayBuffer()),
+      };
+    },
+    websocket: (url, protocols, headers) =>
+      new WebSocket(url, protocols, { ca: caCert, lookup: loopbackLookup as never, headers }),
     container: (service) => env.getContainer(`${service}-1`),
     image: (name) => `${registry}/bot-mox-${name}:${imageTag}`,
     mintToken: (

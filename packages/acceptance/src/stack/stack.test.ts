@@ -75,6 +75,14 @@ afterAll(async () => {
   await stack?.down();
 }, 120_000);
 
+/** The entry script index.html loads (a hashed, immutable asset). */
+async function entryScriptPath(): Promise<string> {
+  const html = await (await stack.fetch(stack.url('app', '/'))).text();
+  const asset = /\/assets\/[\w.-]+\.js/.exec(html)?.[0];
+  expect(asset, 'index.html references a hashed script').toBeTruthy();
+  return asset!;
+}
+
 describe('routing through Caddy over TLS (internal CA trusted)', () => {
   it('serves the SPA on app.<domain> with its security headers and runtime config', async () => {
     const res = await stack.fetch(stack.url('app', '/'));
@@ -101,6 +109,30 @@ describe('routing through Caddy over TLS (internal CA trusted)', () => {
     expect(script.headers.get('cache-control')).toContain('immutable');
   });
 
+  it('compresses the hashed script at the edge (zstd, else gzip), with Vary, to the same bytes', async () => {
+    const { gunzipSync, zstdDecompressSync } = await import('node:zlib');
+    const decoders: Record<string, (body: Buffer) => Buffer> = {
+      zstd: zstdDecompressSync,
+      gzip: gunzipSync,
+    };
+    const url = stack.url('app', await entryScriptPath());
+    const plain = await stack.getRaw(url);
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    for (const [acceptEncoding, coding] of [
+      ['gzip, br, zstd', 'zstd'],
+      ['gzip', 'gzip'],
+    ] as const) {
+      const res = await stack.getRaw(url, { 'accept-encoding': acceptEncoding });
+      expect(res.status, acceptEncoding).toBe(200);
+      expect(res.headers['content-encoding'], acceptEncoding).toBe(coding);
+      expect(String(res.headers.vary), acceptEncoding).toMatch(/accept-encoding/i);
+      expect(res.headers['cache-control']).toContain('immutable');
+      expect(res.body.length, acceptEncoding).toBeLessThan(plain.body.length / 2);
+      expect(decoders[coding]!(res.body).equals(plain.body), acceptEncoding).toBe(true);
+    }
+  });
+
   it('falls back to index.html for client-side routes, and 404s a missing asset', async () => {
     const deep = await stack.fetch(stack.url('app', '/bots/some-bot'));
     expect(deep.status).toBe(200);
@@ -124,6 +156,29 @@ describe('routing through Caddy over TLS (internal CA trusted)', () => {
     const unknown = await stack.fetch(stack.url('api', '/not-an-api'));
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+
+  it('compresses API lists under /api/v1 (JSON), keeping the CORS Vary', async () => {
+    const { gunzipSync } = await import('node:zlib');
+    const token = await stack.mintToken();
+    const auth = { authorization: `Bearer ${token}` };
+    for (let i = 0; i < 4; i++) {
+      const created = await stack.fetch(stack.url('api', '/api/v1/bots'), {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `stack-compressed-list-${i}`, project: 'wow_tbc' }),
+      });
+      expect(created.status, await created.clone().text()).toBe(201);
+    }
+    const url = stack.url('api', '/api/v1/bots?limit=50');
+    const res = await stack.getRaw(url, { ...auth, 'accept-encoding': 'gzip' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(String(res.headers.vary)).toMatch(/origin/i);
+    expect(String(res.headers.vary)).toMatch(/accept-encoding/i);
+    const list = JSON.parse(gunzipSync(res.body).toString('utf8')) as { items: unknown[] };
+    expect(list.items.length).toBeGreaterThanOrEqual(4);
   });
 
   it('answers CORS preflights for the app origin only', async () => {
@@ -185,6 +240,27 @@ describe('routing through Caddy over TLS (internal CA trusted)', () => {
     );
   });
 
+  it('upgrades /api/v1/ws unencoded when the client also offers compression', async () => {
+    const token = await stack.mintToken();
+    const ws = stack.websocket(
+      stack.url('api', '/api/v1/ws').replace('https:', 'wss:'),
+      ['bearer', token],
+      { 'accept-encoding': 'gzip, br, zstd' },
+    );
+    const messages: { type: string }[] = [];
+    ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+    const upgrade = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      ws.once('upgrade', (res) => resolve(res.headers));
+      ws.once('error', reject);
+    });
+    try {
+      expect(upgrade['content-encoding']).toBeUndefined();
+      await eventually(5_000, async () => messages.some((m) => m.type === 'hello'), 'hello frame');
+    } finally {
+      ws.close();
+    }
+  });
+
   it('routes s3.<domain> to the S3 API, which refuses anonymous access to the bucket', async () => {
     const res = await stack.fetch(stack.url('s3', '/botmox-artifacts/'));
     expect(res.status).toBe(403);
@@ -207,9 +283,12 @@ describe('routing through Caddy over TLS (internal CA trusted)', () => {
 });
 
 describe('artifacts: presigned through s3.<domain>', () => {
-  it('uploads with a presigned PUT and reads back the same bytes with a presigned GET, both via Caddy', async () => {
-    const { createHash, randomBytes } = await import('node:crypto');
-    const body = randomBytes(256 * 1024);
+  /** Uploads an installer with its presigned PUT, completes it, and returns its presigned GET. */
+  async function uploadInstaller(
+    body: Buffer,
+    { version, fileName, contentType }: { version: string; fileName: string; contentType: string },
+  ): Promise<{ url: string; sha256: string }> {
+    const { createHash } = await import('node:crypto');
     const sha256 = createHash('sha256').update(body).digest('hex');
     const token = await stack.mintToken({
       role: 'service_role',
@@ -222,11 +301,11 @@ describe('artifacts: presigned through s3.<domain>', () => {
       headers: auth,
       body: JSON.stringify({
         platform: 'linux',
-        version: '1.2.3',
-        file_name: 'bot-mox-agent.tar.gz',
+        version,
+        file_name: fileName,
         size_bytes: body.length,
         sha256,
-        content_type: 'application/gzip',
+        content_type: contentType,
       }),
     });
     expect(ticketRes.status, await ticketRes.clone().text()).toBe(201);
@@ -253,6 +332,16 @@ describe('artifacts: presigned through s3.<domain>', () => {
     expect(download.status).toBe(200);
     const { url } = (await download.json()) as { url: string };
     expect(new URL(url).host).toBe(`s3.localhost:${stack.httpsPort}`);
+    return { url, sha256 };
+  }
+
+  it('uploads with a presigned PUT and reads back the same bytes with a presigned GET, both via Caddy', async () => {
+    const { createHash, randomBytes } = await import('node:crypto');
+    const { url, sha256 } = await uploadInstaller(randomBytes(256 * 1024), {
+      version: '1.2.3',
+      fileName: 'bot-mox-agent.tar.gz',
+      contentType: 'application/gzip',
+    });
     const got = await stack.fetch(url);
     expect(got.status).toBe(200);
     expect(got.headers.get('content-disposition')).toContain('bot-mox-agent.tar.gz');
@@ -261,6 +350,22 @@ describe('artifacts: presigned through s3.<domain>', () => {
     // The object itself stays private: the same URL without its signature is refused.
     const unsigned = await stack.fetch(url.split('?')[0]!);
     expect(unsigned.status).toBe(403);
+  });
+
+  it('never re-encodes a presigned download, even a text object asked for with Accept-Encoding', async () => {
+    const { createHash } = await import('node:crypto');
+    const body = Buffer.from('bot-mox agent log line, compressible on purpose\n'.repeat(2000));
+    const { url, sha256 } = await uploadInstaller(body, {
+      version: '1.2.4',
+      fileName: 'bot-mox-agent.log',
+      contentType: 'text/plain',
+    });
+    const got = await stack.getRaw(url, { 'accept-encoding': 'gzip, br, zstd' });
+    expect(got.status).toBe(200);
+    expect(got.headers['content-type']).toMatch(/^text\/plain/);
+    expect(got.headers['content-encoding']).toBeUndefined();
+    expect(got.headers['content-length']).toBe(String(body.length));
+    expect(createHash('sha256').update(got.body).digest('hex')).toBe(sha256);
   });
 });
 
