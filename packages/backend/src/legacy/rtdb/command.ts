@@ -22,7 +22,8 @@ export function parseMigrateRtdbArgs(args: string[], cwd: string): MigrateRtdbAr
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? a.split(/=(.*)/s) : [a];
     const value = () => {
       const v = inline ?? args[++i];
-      if (v === undefined || v === '') throw new RtdbInputError(`migrate:rtdb: ${flag} needs a value`);
+      if (v === undefined || v === '')
+        throw new RtdbInputError(`migrate:rtdb: ${flag} needs a value`);
       return v;
     };
     if (flag === '--from-file') file = path.resolve(cwd, value());
@@ -31,7 +32,9 @@ export function parseMigrateRtdbArgs(args: string[], cwd: string): MigrateRtdbAr
       const v = value();
       batchSize = Number(v);
       if (!/^\d+$/.test(v) || batchSize < 1 || batchSize > 10_000)
-        throw new RtdbInputError(`migrate:rtdb: --batch-size must be an integer 1..10000, got ${v}`);
+        throw new RtdbInputError(
+          `migrate:rtdb: --batch-size must be an integer 1..10000, got ${v}`,
+        );
     } else if (flag === '--from-rtdb')
       throw new RtdbInputError('migrate:rtdb: --from-rtdb is not available yet; use --from-file');
     else throw new RtdbInputError(`migrate:rtdb: unknown flag ${a}`);
@@ -65,7 +68,9 @@ export async function migrateRtdbCommand(
       // The run is one transaction: whatever failed, it was rolled back.
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof SyntaxError || /parse|JSON/i.test(message))
-        throw new RtdbInputError(`migrate:rtdb: ${file} is not a valid export (${message}); nothing was written`);
+        throw new RtdbInputError(
+          `migrate:rtdb: ${file} is not a valid export (${message}); nothing was written`,
+        );
       throw new Error(`migrate:rtdb: ${message}; nothing was written`, { cause: err });
     });
     const t = result.total;

@@ -55,10 +55,9 @@ describe('readExport', () => {
 
   it('keys an array-shaped domain by index', async () => {
     const items = await read(JSON.stringify({ workspace: { calendar: [{ title: 'a' }, null] } }));
-    expect(items.filter((i) => i.type === 'record').map((i) => i.type === 'record' && i.key)).toEqual([
-      '0',
-      '1',
-    ]);
+    expect(
+      items.filter((i) => i.type === 'record').map((i) => i.type === 'record' && i.key),
+    ).toEqual(['0', '1']);
   });
 
   it('keeps text that spans read chunks byte-exact', async () => {

@@ -54,7 +54,12 @@ export async function* readExport(
     if (record) {
       record.asm.consume(tok as never);
       if (record.asm.done) {
-        ready.push({ type: 'record', domain: record.domain, key: record.key, value: record.asm.current });
+        ready.push({
+          type: 'record',
+          domain: record.domain,
+          key: record.key,
+          value: record.asm.current,
+        });
         record = null;
       }
       return;

@@ -80,7 +80,10 @@ const botRef: Target = {
 // created_at / updated_at come from the legacy record when it has them; otherwise a new row
 // gets now(), an existing row keeps its created_at and gets updated_at now() when it changes.
 const times: Record<string, Target> = {
-  created_at: { insert: 'coalesce(s.created_at, now())', update: 'coalesce(s.created_at, t.created_at)' },
+  created_at: {
+    insert: 'coalesce(s.created_at, now())',
+    update: 'coalesce(s.created_at, t.created_at)',
+  },
   updated_at: {
     insert: 'coalesce(s.updated_at, now())',
     update: 'coalesce(s.updated_at, now())',
@@ -201,8 +204,7 @@ const SETTINGS: TableSpec = {
   },
 };
 
-const tableOf = (domain: Domain): TableSpec =>
-  domain === 'settings' ? SETTINGS : TABLES[domain];
+const tableOf = (domain: Domain): TableSpec => (domain === 'settings' ? SETTINGS : TABLES[domain]);
 
 // ---- statements ---------------------------------------------------------------------------------
 type Conn = Kysely<Database>;
@@ -394,7 +396,9 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
         const { rows } = await sql<{ n: string }>`${sql.raw(spec.dangling)}`.execute(conn);
         s.dangling = Number(rows[0]!.n);
       }
-      s.seconds = round((performance.now() - (domainStarted.get(domain) ?? performance.now())) / 1000);
+      s.seconds = round(
+        (performance.now() - (domainStarted.get(domain) ?? performance.now())) / 1000,
+      );
       log(`${domain}: ${formatSummary(s)} (${s.seconds} s)`);
     };
 

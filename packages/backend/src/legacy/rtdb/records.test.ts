@@ -112,8 +112,13 @@ describe('mapRecord', () => {
     ).toMatchObject({ type: 'single', status: 'active', bot_legacy_ids: ['-NKa'] });
     const content = 'line1\nline2\n\ttabbed "quoted" \\ back';
     expect(
-      mapRecord('notes', '-NKn', { title: 'Note 0', content, pinned: 'true', createdAt: 1, updatedAt: 2 })
-        .row,
+      mapRecord('notes', '-NKn', {
+        title: 'Note 0',
+        content,
+        pinned: 'true',
+        createdAt: 1,
+        updatedAt: 2,
+      }).row,
     ).toMatchObject({ content, pinned: true });
   });
 
@@ -129,9 +134,15 @@ describe('mapRecord', () => {
       legacy_id: 'alerts',
       data: { enabled: true, telegram_chat_id: '-1001234567890', offline_minutes: 15 },
     });
-    const bad = mapRecord('settings', 'general', { currency: 'USD', timezone: 'UTC', language: 'RUS' });
+    const bad = mapRecord('settings', 'general', {
+      currency: 'USD',
+      timezone: 'UTC',
+      language: 'RUS',
+    });
     expect(bad.row).toBeNull();
-    expect(bad.rejects).toMatchObject([{ field: 'language', raw: 'RUS', outcome: 'record_skipped' }]);
+    expect(bad.rejects).toMatchObject([
+      { field: 'language', raw: 'RUS', outcome: 'record_skipped' },
+    ]);
     expect(mapRecord('settings', 'theme', { dark: true }).rejects).toMatchObject([
       { path: 'settings/theme', kind: 'unknown_field', outcome: 'record_skipped' },
     ]);

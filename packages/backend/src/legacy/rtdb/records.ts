@@ -52,12 +52,7 @@ export const DOMAIN_PATHS: Record<Domain, string> = {
 export const DOMAINS = Object.keys(DOMAIN_PATHS) as Domain[];
 
 export type RejectKind =
-  | 'unparseable'
-  | 'missing'
-  | 'unknown_field'
-  | 'not_an_object'
-  | 'duplicate_key'
-  | 'conflict';
+  'unparseable' | 'missing' | 'unknown_field' | 'not_an_object' | 'duplicate_key' | 'conflict';
 export type RejectOutcome = 'record_skipped' | 'field_null' | 'field_dropped';
 
 export interface Reject {

@@ -82,7 +82,8 @@ describe('boolean', () => {
     expect(value(boolean('False'))).toBe(false);
   });
   it('refuses anything else', () => {
-    for (const raw of ['yes', 1, 0, '', null]) expect(reason(boolean(raw))).toMatch(/not a boolean/);
+    for (const raw of ['yes', 1, 0, '', null])
+      expect(reason(boolean(raw))).toMatch(/not a boolean/);
   });
 });
 
@@ -138,7 +139,10 @@ describe('lists', () => {
     expect(reason(textList(text({ min: 1 }))(['eu', {}]))).toMatch(/item \{\}/);
   });
   it('keySet reads RTDB sets ({key: true}) and lists of keys', () => {
-    expect(value(keySet({ '-NKa': true, '-NKb': 'true', '-NKc': false }))).toEqual(['-NKa', '-NKb']);
+    expect(value(keySet({ '-NKa': true, '-NKb': 'true', '-NKc': false }))).toEqual([
+      '-NKa',
+      '-NKb',
+    ]);
     expect(value(keySet(['-NKa', '-NKb']))).toEqual(['-NKa', '-NKb']);
     expect(value(keySet({}))).toEqual([]);
     expect(reason(keySet({ '-NKa': 'maybe' }))).toMatch(/member -NKa/);

@@ -15,8 +15,7 @@ const show = (raw: unknown): string => JSON.stringify(raw) ?? String(raw);
 /** Free text stays byte-exact (Cyrillic, quotes, tabs, newlines); a JSON number becomes its text. */
 export function text(options: { min?: number; max?: number } = {}): Rule<string> {
   return (raw) => {
-    const value =
-      typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : undefined;
+    const value = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : undefined;
     if (value === undefined) return fail(`expected text, got ${show(raw)}`);
     const length = [...value].length;
     if (options.min !== undefined && length < options.min)
@@ -28,7 +27,10 @@ export function text(options: { min?: number; max?: number } = {}): Rule<string>
 }
 
 /** An integer as a JSON number or a string of digits ("8080"), within [min, max]. */
-export function integer(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): Rule<number> {
+export function integer(
+  min = Number.MIN_SAFE_INTEGER,
+  max = Number.MAX_SAFE_INTEGER,
+): Rule<number> {
   return (raw) => {
     let n: number | undefined;
     if (typeof raw === 'number') n = raw;
@@ -62,7 +64,8 @@ const DECIMAL_RE = /^([+-]?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i;
 export function decimal(scale = 2): Rule<string> {
   return (raw) => {
     if (typeof raw === 'number' && !Number.isFinite(raw)) return fail(`not a number: ${raw}`);
-    const source = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+    const source =
+      typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
     const m = DECIMAL_RE.exec(source);
     if (!m) return fail(`not a decimal number: ${show(raw)}`);
     const [, sign, whole, frac = '', exp = '0'] = m;
@@ -109,7 +112,8 @@ export function positiveDecimal(scale = 2): Rule<string> {
 const SECONDS_BELOW = 1e11;
 const MIN_MS = Date.UTC(1970, 0, 1);
 const MAX_MS = Date.UTC(2200, 0, 1);
-const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_RE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function validDay(y: number, m: number, d: number): boolean {
@@ -228,7 +232,8 @@ export function enumValue<T extends string>(
   aliases: Record<string, T> = {},
 ): Rule<T> {
   return (raw) => {
-    if (typeof raw !== 'string') return fail(`expected one of ${values.join(', ')}, got ${show(raw)}`);
+    if (typeof raw !== 'string')
+      return fail(`expected one of ${values.join(', ')}, got ${show(raw)}`);
     const v = raw.trim().toLowerCase();
     const value = (values as readonly string[]).includes(v) ? (v as T) : aliases[v];
     return value ? ok(value) : fail(`expected one of ${values.join(', ')}, got ${show(raw)}`);
@@ -252,4 +257,6 @@ export function code(length: number): Rule<string> {
 
 /** An IPv4 or IPv6 address. */
 export const ipAddress: Rule<string> = (raw) =>
-  typeof raw === 'string' && isIP(raw.trim()) ? ok(raw.trim()) : fail(`not an IP address: ${show(raw)}`);
+  typeof raw === 'string' && isIP(raw.trim())
+    ? ok(raw.trim())
+    : fail(`not an IP address: ${show(raw)}`);
