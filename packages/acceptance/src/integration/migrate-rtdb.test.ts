@@ -169,11 +169,21 @@ let db: StartedPostgres;
 let conn: pg.Client;
 let dir: string;
 
+const WRAPPER = path.join(repoRoot, 'scripts/migrate-rtdb-to-supabase.js');
+
+/** `cli migrate:rtdb ...args`, or through scripts/migrate-rtdb-to-supabase.js with `wrapper`. */
 function migrateCli(...args: string[]): Promise<Run> {
+  return run([process.execPath, '--conditions=@bot-mox/source', CLI, 'migrate:rtdb', ...args]);
+}
+function migrateWrapper(...args: string[]): Promise<Run> {
+  return run([process.execPath, WRAPPER, ...args]);
+}
+
+function run([command, ...args]: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      ['--conditions=@bot-mox/source', CLI, 'migrate:rtdb', ...args],
+      command!,
+      args,
       { cwd: repoRoot, env: { ...process.env, DATABASE_URL: db.url }, maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {
         const line = stdout.split('\n').find((l) => l.startsWith('migrate:rtdb: result '));
@@ -189,9 +199,9 @@ function migrateCli(...args: string[]): Promise<Run> {
 }
 
 async function ok(...args: string[]): Promise<Result> {
-  const run = await migrateCli(...args);
-  expect(run.code, run.stderr + run.stdout).toBe(0);
-  return run.result;
+  const r = await migrateCli(...args);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  return r.result;
 }
 
 const TABLES = [...Object.values(DOMAINS).map((d) => d.table), 'settings', 'license_bots'];
@@ -259,6 +269,9 @@ describe('cli migrate:rtdb --from-file', { timeout: 180_000 }, () => {
     const flag = await migrateCli('--from-file', FIXTURE, '--colour');
     expect(flag.code).toBe(2);
     expect(flag.stderr.trim()).toBe('migrate:rtdb: unknown flag --colour');
+    const wrapped = await migrateWrapper('--from-file', FIXTURE, '--colour');
+    expect(wrapped.code).toBe(2);
+    expect(wrapped.stderr.trim()).toBe('migrate:rtdb: unknown flag --colour');
 
     // Invalid JSON late in the file: the bots pass has already written when the parser fails.
     const truncated = path.join(dir, 'truncated.json');
@@ -449,9 +462,14 @@ describe('cli migrate:rtdb --from-file', { timeout: 180_000 }, () => {
       await api?.shutdown('test end');
     });
 
-    it('--dry-run reports the changes and leaves the database as it was', async () => {
+    it('--dry-run (through the wrapper script) reports the changes, leaves the database as it was', async () => {
       const before = await fingerprint();
-      const result = await ok('--from-file', modified, '--dry-run');
+      const wrapped = await migrateWrapper('--from-file', modified, '--dry-run');
+      expect(wrapped.code, wrapped.stderr).toBe(0);
+      expect(wrapped.stdout).toMatch(
+        /^migrate:rtdb: dry run \(rolled back\), would have: .* 10 changed/m,
+      );
+      const result = wrapped.result;
       expect(result.dry_run).toBe(true);
       expect(result.total.changed).toBe(10);
       expect(await fingerprint()).toBe(before);

@@ -76,7 +76,7 @@ export function decimal(scale = 2): Rule<string> {
       digits *= 10n ** BigInt(-shift);
       shift = 0;
     }
-    let scaled = digits; // in units of 10^-scale after the rounding below
+    let scaled: bigint; // in units of 10^-scale
     if (shift > scale) {
       const divisor = 10n ** BigInt(shift - scale);
       const rounded = (digits + divisor / 2n) / divisor; // half up, on the absolute value
