@@ -91,6 +91,8 @@ export interface FinanceMonthlyTotalsTable {
 }
 export interface SettingsTable {
   section: string;
+  /** The section name when the row was imported from RTDB (migrate:rtdb). */
+  legacy_id: string | null;
   data: ColumnType<Record<string, unknown>, string, string>;
   updated_at: CreatedAt;
 }
