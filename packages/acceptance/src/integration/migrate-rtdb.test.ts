@@ -318,6 +318,22 @@ describe('cli migrate:rtdb --from-file', { timeout: 180_000 }, () => {
     expect(result.total.rejects).toBe(wanted.size);
   });
 
+  it('keeps its bookkeeping (schema legacy) away from the API roles', async () => {
+    for (const role of ['anon', 'authenticated']) {
+      await conn.query('begin');
+      await conn.query(`set local role ${role}`);
+      await expect(conn.query('select 1 from legacy.migration_rejects')).rejects.toThrow(
+        /permission denied/,
+      );
+      await conn.query('rollback');
+    }
+    await conn.query('begin');
+    await conn.query('set local role service_role');
+    const { rows } = await conn.query('select count(*)::int as n from legacy.migration_runs');
+    await conn.query('rollback');
+    expect(rows[0].n).toBe(1);
+  });
+
   it('resolves references by the schema’s dangling-reference rule', async () => {
     for (const [domain, c] of Object.entries(DOMAINS)) {
       if (!c.botRef) continue;
