@@ -448,6 +448,8 @@ describe('cli migrate:rtdb --from-file', { timeout: 180_000 }, () => {
         },
         201,
       );
+      // A license created here whose key a new RTDB license also uses: that record is refused.
+      await c.json('POST', '/resources/licenses', { key: 'OWN-KEY-1', type: 'trial' }, 201);
       const next = fixture();
       const nb = recordsOf(next, ['bots']);
       const no = recordsOf(next, ['finance', 'operations']);
@@ -469,6 +471,11 @@ describe('cli migrate:rtdb --from-file', { timeout: 180_000 }, () => {
         title: 'new 2',
         createdAt: '2026-01-01T00:00:00.000Z',
         updatedAt: 1767225600,
+      };
+      recordsOf(next, ['resources', 'licenses'])['-ZZnewLicense0000001'] = {
+        key: 'OWN-KEY-1',
+        type: 'multi',
+        botIds: { [renamedBot]: true },
       };
       modified = path.join(dir, 'modified.json');
       await writeFile(modified, JSON.stringify(next));
@@ -507,6 +514,15 @@ describe('cli migrate:rtdb --from-file', { timeout: 180_000 }, () => {
         notes: { inserted: 2, updated: 0, deleted: 0 },
       });
       expect(result.total.changed).toBe(10);
+      expect(result.domains.licenses!.rejected).toBe(
+        expected.licenses!.read - expected.licenses!.imported + 1,
+      );
+      const { rows: conflict } = await conn.query(
+        "select field, kind, outcome, raw_value from legacy.migration_rejects where path = 'resources/licenses/-ZZnewLicense0000001'",
+      );
+      expect(conflict).toEqual([
+        { field: 'key', kind: 'conflict', outcome: 'record_skipped', raw_value: 'OWN-KEY-1' },
+      ]);
       const { rows } = await conn.query('select name from public.bots where legacy_id = $1', [
         renamedBot,
       ]);

@@ -388,7 +388,8 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
       const { rows: gone } = await sql<{ n: string }>`
         with d as (
           delete from public.${sql.raw(spec.table)}
-           where legacy_id is not null and legacy_id <> all(${keys}::text[])
+           where legacy_id is not null
+             and legacy_id not in (select unnest(${keys}::text[])) -- a hashed anti-join
           returning 1)
         select count(*) as n from d`.execute(conn);
       s.deleted = Number(gone[0]!.n);
