@@ -247,7 +247,7 @@ beforeAll(async () => {
   conn = new pg.Client({ connectionString: db.url });
   await conn.connect();
   dir = await mkdtemp(path.join(tmpdir(), 'migrate-rtdb-'));
-});
+}, 300_000);
 
 afterAll(async () => {
   await conn?.end();

@@ -95,9 +95,8 @@ const characterFields: Record<string, Field> = {
   faction: { column: 'faction', rule: text({ max: 32 }) },
 };
 
-/** Timestamps the import may leave unset: created_at / updated_at keep or take now() (migrate.ts). */
-const optionalTime: Field['rule'] = timestamp;
-
+// createdAt / updatedAt: `absent: null` means the legacy record has no such time; migrate.ts
+// then gives a new row now() and keeps an existing row's value.
 export const DOMAIN_FIELDS: Record<Exclude<Domain, 'settings'>, Record<string, Field>> = {
   bots: {
     name: { column: 'name', rule: text({ min: 1, max: 100 }), required: true },
@@ -112,8 +111,8 @@ export const DOMAIN_FIELDS: Record<Exclude<Domain, 'settings'>, Record<string, F
       absent: [],
     },
     lastSeen: { column: 'last_seen_at', rule: timestamp },
-    createdAt: { column: 'created_at', rule: optionalTime, required: true, absent: null },
-    updatedAt: { column: 'updated_at', rule: optionalTime, required: true, absent: null },
+    createdAt: { column: 'created_at', rule: timestamp, required: true, absent: null },
+    updatedAt: { column: 'updated_at', rule: timestamp, required: true, absent: null },
   },
   licenses: {
     key: { column: 'key', rule: text({ min: 1, max: 128 }), required: true },
@@ -160,8 +159,8 @@ export const DOMAIN_FIELDS: Record<Exclude<Domain, 'settings'>, Record<string, F
     title: { column: 'title', rule: text({ min: 1, max: 200 }), required: true },
     content: { column: 'content', rule: text(), required: true, absent: '' },
     pinned: { column: 'pinned', rule: boolean, required: true, absent: false },
-    createdAt: { column: 'created_at', rule: optionalTime, required: true, absent: null },
-    updatedAt: { column: 'updated_at', rule: optionalTime, required: true, absent: null },
+    createdAt: { column: 'created_at', rule: timestamp, required: true, absent: null },
+    updatedAt: { column: 'updated_at', rule: timestamp, required: true, absent: null },
   },
   tasks: {
     title: { column: 'title', rule: text({ min: 1, max: 200 }), required: true },
@@ -173,8 +172,8 @@ export const DOMAIN_FIELDS: Record<Exclude<Domain, 'settings'>, Record<string, F
     },
     dueAt: { column: 'due_at', rule: timestamp },
     botId: { column: 'legacy_bot_id', rule: reference },
-    createdAt: { column: 'created_at', rule: optionalTime, required: true, absent: null },
-    updatedAt: { column: 'updated_at', rule: optionalTime, required: true, absent: null },
+    createdAt: { column: 'created_at', rule: timestamp, required: true, absent: null },
+    updatedAt: { column: 'updated_at', rule: timestamp, required: true, absent: null },
   },
   calendar_events: {
     title: { column: 'title', rule: text({ min: 1, max: 200 }), required: true },
