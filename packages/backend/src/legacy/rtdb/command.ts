@@ -67,6 +67,10 @@ export async function migrateRtdbCommand(
     }).catch((err: unknown) => {
       // The run is one transaction: whatever failed, it was rolled back.
       const message = err instanceof Error ? err.message : String(err);
+      if ((err as { code?: unknown }).code === '42P01')
+        throw new RtdbInputError(
+          `migrate:rtdb: ${message}: the database lacks supabase/migrations; run cli db:migrate first`,
+        );
       if (err instanceof SyntaxError || /parse|JSON/i.test(message))
         throw new RtdbInputError(
           `migrate:rtdb: ${file} is not a valid export (${message}); nothing was written`,
