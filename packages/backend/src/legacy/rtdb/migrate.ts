@@ -315,8 +315,10 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
   });
 
   async function run(conn: Conn): Promise<MigrateResult> {
-    // The import sets updated_at itself (see touch_updated_at); one import at a time.
+    // The import sets updated_at itself (see touch_updated_at); one import at a time; a batch
+    // statement may take longer than the API's 15 s budget on a busy server.
     await sql`set local bot_mox.import = 'on'`.execute(conn);
+    await sql`set local statement_timeout = '10min'`.execute(conn);
     await sql`select pg_advisory_xact_lock(hashtext('bot_mox.migrate_rtdb'))`.execute(conn);
     const { rows: runRows } = await sql<{ id: string }>`
       insert into legacy.migration_runs (source, started_at, summary)
