@@ -55,7 +55,8 @@ export async function migrateRtdbCommand(
   }
   const log = (line: string) => console.log(`migrate:rtdb: ${line}`);
   log(`${dryRun ? 'dry run: ' : ''}importing ${file} in batches of ${batchSize}`);
-  const database = createDatabase(env.databaseUrl, { max: 1 });
+  // An operator job on a possibly busy server: wait longer for a connection than the API does.
+  const database = createDatabase(env.databaseUrl, { max: 1, connectTimeoutMs: 30_000 });
   try {
     const result = await migrateRtdb({
       db: database.db,

@@ -130,11 +130,14 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function createDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {
+export function createDatabase(
+  url: string,
+  options: { max?: number; connectTimeoutMs?: number } = {},
+): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
-    connectionTimeoutMillis: 3000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
     idleTimeoutMillis: 30_000,
     // A statement may not hold a request for ever.
     statement_timeout: 15_000,
