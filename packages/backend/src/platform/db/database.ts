@@ -146,6 +146,8 @@ export function createDatabase(
   });
   // An idle client that loses its connection emits here; without a listener it would crash us.
   pool.on('error', () => {});
+  // So does a checked-out client whose server goes away mid-query (the query rejects anyway).
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
