@@ -12,6 +12,7 @@ import { initStorage } from '../platform/storage/init.ts';
 import { createS3Client, S3StorageProvider } from '../platform/storage/s3.ts';
 import { ArtifactsService } from '../domains/artifacts/service.ts';
 import { KyselyArtifactsRepository } from '../domains/artifacts/kysely-repository.ts';
+import { migrateRtdbCommand, RtdbInputError } from '../legacy/rtdb/command.ts';
 
 class UsageError extends Error {}
 
@@ -138,6 +139,17 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       already_applied: result.alreadyApplied,
     });
   },
+
+  /**
+   * The legacy RTDB export into Postgres (issue 15): `--from-file <export.json> [--dry-run]
+   * [--batch-size N]`. Relative paths are taken from where pnpm was started (INIT_CWD).
+   */
+  async 'migrate:rtdb'(args) {
+    await migrateRtdbCommand(args, {
+      databaseUrl: requireEnv('DATABASE_URL'),
+      cwd: process.env.INIT_CWD ?? process.cwd(),
+    });
+  },
 };
 
 async function main(argv: string[]): Promise<void> {
@@ -157,7 +169,8 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     for (const line of err.problems) console.error(`config: ${line}`);
     process.exit(2);
   }
-  const known = err instanceof UsageError || err instanceof MigrationError;
+  const known =
+    err instanceof UsageError || err instanceof MigrationError || err instanceof RtdbInputError;
   const message = err instanceof Error ? err.message : String(err);
   console.error(known ? message : `error: ${message}`);
   process.exit(known ? 2 : 1);

@@ -91,6 +91,8 @@ export interface FinanceMonthlyTotalsTable {
 }
 export interface SettingsTable {
   section: string;
+  /** The section name when the row was imported from RTDB (migrate:rtdb). */
+  legacy_id: string | null;
   data: ColumnType<Record<string, unknown>, string, string>;
   updated_at: CreatedAt;
 }
@@ -128,11 +130,14 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function createDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {
+export function createDatabase(
+  url: string,
+  options: { max?: number; connectTimeoutMs?: number } = {},
+): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
-    connectionTimeoutMillis: 3000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
     idleTimeoutMillis: 30_000,
     // A statement may not hold a request for ever.
     statement_timeout: 15_000,
@@ -141,6 +146,8 @@ export function createDatabase(url: string, options: { max?: number } = {}): Dat
   });
   // An idle client that loses its connection emits here; without a listener it would crash us.
   pool.on('error', () => {});
+  // So does a checked-out client whose server goes away mid-query (the query rejects anyway).
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
