@@ -3,7 +3,8 @@
 # (no registry is reachable here). Idempotent: an image whose recipe (its folder here, plus its
 # base's hash) is unchanged is skipped, by the label org.bot-mox.recipe-hash; a changed recipe
 # rebuilds it and everything built on it.
-#   usage: build-standins.sh [name...]   names: debian node postgres caddy s3 (default: all)
+#   usage: build-standins.sh [name...]   names: debian node postgres caddy s3 nginx (default: all)
+# nginx is for pnpm bench:stack only (the peer proxy beside Caddy), not part of the stack.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,9 +21,9 @@ set -a
 . "$REPO/deploy/images.airgap.env"
 set +a
 
-declare -A IMAGE=([debian]="$DEBIAN_IMAGE" [node]="$NODE_IMAGE" [postgres]="$POSTGRES_IMAGE" [caddy]="$CADDY_IMAGE" [s3]="$S3_IMAGE")
-declare -A BASE=([node]=debian [postgres]=debian [caddy]=debian [s3]=debian)
-ORDER=(debian node postgres caddy s3)
+declare -A IMAGE=([debian]="$DEBIAN_IMAGE" [node]="$NODE_IMAGE" [postgres]="$POSTGRES_IMAGE" [caddy]="$CADDY_IMAGE" [s3]="$S3_IMAGE" [nginx]="$NGINX_IMAGE")
+declare -A BASE=([node]=debian [postgres]=debian [caddy]=debian [s3]=debian [nginx]=debian)
+ORDER=(debian node postgres caddy s3 nginx)
 
 recipe_hash() { # <name>: hash of the recipe folder and of the base image's recipe
   local name="$1" base="${BASE[$1]:-}"

@@ -15,7 +15,8 @@ export type ImageKey =
   | 'S3_IMAGE'
   | 'GOTRUE_IMAGE'
   | 'POSTGREST_IMAGE'
-  | 'STORAGE_API_IMAGE';
+  | 'STORAGE_API_IMAGE'
+  | 'NGINX_IMAGE';
 
 function readEnvFile(file: string): Record<string, string> {
   const parsed = parseEnv(readFileSync(file, 'utf8'));
