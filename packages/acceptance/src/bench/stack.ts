@@ -92,6 +92,12 @@ async function load(metered: Metered, opts: autocannon.Options) {
       p50_ms: result.latency.p50,
       p99_ms: result.latency.p99,
       non2xx: result.non2xx,
+      // Which statuses, when some weren't 2xx: a saturated machine shows up here first.
+      non2xx_statuses: Object.fromEntries(
+        Object.entries(result.statusCodeStats ?? {})
+          .filter(([status]) => !status.startsWith('2'))
+          .map(([status, { count }]) => [status, count ?? 0]),
+      ),
       errors: result.errors,
     };
   });
@@ -115,12 +121,15 @@ async function fixedRate(metered: Metered, target: Target) {
   const pool = new Pool(origin, {
     connections: CONNECTIONS,
     connect: { rejectUnauthorized: false, servername: target.servername },
+    // autocannon's default: an answer later than this counts as an error, not a latency.
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
   });
   try {
     return await withCpuPerRequest(metered, async () => {
       const latencyUs = createHistogram();
       const lateUs = createHistogram();
-      let non2xx = 0;
+      const non2xxStatuses: Record<string, number> = {};
       let errors = 0;
       const send = async () => {
         const sent = performance.now();
@@ -131,8 +140,9 @@ async function fixedRate(metered: Metered, target: Target) {
             headers: target.headers,
           });
           await res.body.dump({ limit: Infinity });
-          if (res.statusCode < 200 || res.statusCode >= 300) non2xx++;
-          else latencyUs.record(Math.max(1, Math.round((performance.now() - sent) * 1000)));
+          if (res.statusCode < 200 || res.statusCode >= 300) {
+            non2xxStatuses[res.statusCode] = (non2xxStatuses[res.statusCode] ?? 0) + 1;
+          } else latencyUs.record(Math.max(1, Math.round((performance.now() - sent) * 1000)));
         } catch {
           errors++;
         }
@@ -159,7 +169,8 @@ async function fixedRate(metered: Metered, target: Target) {
         max_ms: ms(latencyUs.max),
         // How late the generator itself sent (timer granularity, a busy event loop).
         send_lateness_p99_ms: ms(lateUs.percentile(99)),
-        non2xx,
+        non2xx: Object.values(non2xxStatuses).reduce((sum, n) => sum + n, 0),
+        non2xx_statuses: non2xxStatuses,
         errors,
       };
     });
