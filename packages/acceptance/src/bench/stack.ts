@@ -12,14 +12,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
-import {
-  GenericContainer,
-  getContainerRuntimeClient,
-  type StartedTestContainer,
-  Wait,
-} from 'testcontainers';
+import { GenericContainer, getContainerRuntimeClient, Wait } from 'testcontainers';
 import { Pool } from 'undici';
-import { loadManifest, repoRoot, requireImage } from '../harness/manifest.ts';
+import { loadManifest, repoRoot } from '../harness/manifest.ts';
+import { nginxPeer } from '../harness/nginx.ts';
 import { startStack, type StartedStack } from '../harness/stack.ts';
 
 const run = promisify(execFile);
@@ -217,29 +213,11 @@ async function stackCaddy(stack: StartedStack) {
   return { info, cpus: (info.HostConfig.NanoCpus ?? 0) / 1e9 || 1 };
 }
 
-// The peer: Debian's nginx on the stack's app network beside Caddy, with Caddy's CPU limit,
-// proxying to the same backend (bench/nginx-peer.conf). The certificate is made at start.
-const NGINX_START = [
-  'mkdir -p /tmp/tls',
-  'openssl req -x509 -nodes -days 1 -subj /CN=api.localhost -addext subjectAltName=DNS:api.localhost' +
-    ' -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -keyout /tmp/tls/key.pem -out /tmp/tls/cert.pem',
-  'exec nginx -c /etc/nginx/bench.conf -g "daemon off;"',
-].join(' && ');
-
-async function startNginxPeer(stack: StartedStack): Promise<{
-  nginx: StartedTestContainer;
-  cpus: number;
-  image: string;
-}> {
-  const [image, { cpus }, conf] = await Promise.all([
-    requireImage('NGINX_IMAGE'),
-    stackCaddy(stack),
-    readFile(path.join(import.meta.dirname, 'nginx-peer.conf'), 'utf8'),
-  ]);
-  const nginx = await new GenericContainer(image)
+/** The peer (harness/nginx.ts) on the stack's app network beside Caddy, with Caddy's CPU limit. */
+async function startNginxPeer(stack: StartedStack) {
+  const [{ container, image }, { cpus }] = await Promise.all([nginxPeer(), stackCaddy(stack)]);
+  const nginx = await container
     .withNetworkMode(`${stack.projectName}_app`)
-    .withCopyContentToContainer([{ content: conf, target: '/etc/nginx/bench.conf' }])
-    .withCommand(['sh', '-c', NGINX_START])
     .withResourcesQuota({ cpu: cpus })
     .start();
   return { nginx, cpus, image };
