@@ -117,9 +117,6 @@ async function fixedRate(metered: Metered, target: Target) {
   const pool = new Pool(origin, {
     connections: CONNECTIONS,
     connect: { rejectUnauthorized: false, servername: target.servername },
-    // autocannon's default: an answer later than this counts as an error, not a latency.
-    headersTimeout: 10_000,
-    bodyTimeout: 10_000,
   });
   try {
     return await withCpuPerRequest(metered, async () => {
@@ -134,6 +131,8 @@ async function fixedRate(metered: Metered, target: Target) {
             path: pathname + search,
             method: 'GET',
             headers: target.headers,
+            // As autocannon: later than 10 s (waiting for a connection included) is an error.
+            signal: AbortSignal.timeout(10_000),
           });
           await res.body.dump({ limit: Infinity });
           if (res.statusCode < 200 || res.statusCode >= 300) {
