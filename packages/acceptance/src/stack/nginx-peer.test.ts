@@ -2,17 +2,11 @@
 // certificate, a keep-alive pool to the upstream, and a JSON access log on stdout.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import {
-  GenericContainer,
-  Network,
-  type StartedNetwork,
-  type StartedTestContainer,
-  Wait,
-} from 'testcontainers';
+import { Network, type StartedNetwork, type StartedTestContainer, Wait } from 'testcontainers';
 import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireImage } from '../harness/manifest.ts';
 import { nginxPeer } from '../harness/nginx.ts';
+import { startNodeUpstream } from '../harness/upstream.ts';
 
 const run = promisify(execFile);
 
@@ -32,14 +26,7 @@ describe('the nginx peer of bench:stack', () => {
 
   beforeAll(async () => {
     network = await new Network().start();
-    upstream = await new GenericContainer(await requireImage('NODE_IMAGE'))
-      .withNetwork(network)
-      .withNetworkAliases('backend')
-      .withCommand(['node', '-e', upstreamScript])
-      .withExposedPorts(8080)
-      .withLabels({ 'org.bot-mox.suite': 'acceptance' })
-      .withWaitStrategy(Wait.forListeningPorts())
-      .start();
+    upstream = await startNodeUpstream(network, 'backend', upstreamScript);
     const { container } = await nginxPeer();
     nginx = await container
       .withNetwork(network)
