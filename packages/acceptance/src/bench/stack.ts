@@ -383,6 +383,12 @@ async function main() {
       caddy: stack.container('caddy').getId(),
       backend: stack.container('backend').getId(),
     };
+    // The body the ceiling serves, fetched before any load, while the machine is quiet.
+    const body = Buffer.from(
+      await (
+        await stack.fetch(stack.url('api', listPath), { headers: targets.direct.headers })
+      ).arrayBuffer(),
+    );
     console.log('[bench:stack] load: through Caddy, the nginx peer, the published port, direct');
     const { viaCaddy, nginxPeer, viaPublishedPort, direct, tls } = await throughput(
       stack,
@@ -402,11 +408,6 @@ async function main() {
       (p) => p.rps_achieved >= 0.95 * FIXED_RATE && p.errors === 0 && p.non2xx === 0,
     );
 
-    const body = Buffer.from(
-      await (
-        await stack.fetch(stack.url('api', listPath), { headers: targets.direct.headers })
-      ).arrayBuffer(),
-    );
     console.log(
       `[bench:stack] load: Caddy alone serving the same ${body.length}-byte body (ceiling)`,
     );
