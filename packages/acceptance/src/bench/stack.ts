@@ -61,7 +61,7 @@ type Metered = Record<string, string>;
 async function withCpuPerRequest<T extends { requests: number }>(
   metered: Metered,
   phase: () => Promise<T>,
-): Promise<T & { cpu_us_per_request: Record<string, number> }> {
+): Promise<T & { cpu_us_per_request: Record<string, number | null> }> {
   const ids = Object.entries(metered);
   const before = await Promise.all(ids.map(([, id]) => cpuNs(id)));
   const started = process.cpuUsage();
@@ -69,11 +69,13 @@ async function withCpuPerRequest<T extends { requests: number }>(
   const client = process.cpuUsage(started);
   const after = await Promise.all(ids.map(([, id]) => cpuNs(id)));
   const requests = Math.max(result.requests, 1);
-  const cpuUsPerRequest: Record<string, number> = {
+  const cpuUsPerRequest: Record<string, number | null> = {
     load_generator: Math.round((client.user + client.system) / requests),
   };
   ids.forEach(([name], i) => {
-    cpuUsPerRequest[name] = Math.round((after[i]! - before[i]!) / 1000 / requests);
+    const ns = after[i]! - before[i]!;
+    // A counter that went back means the container restarted during the phase: no figure.
+    cpuUsPerRequest[name] = ns < 0 ? null : Math.round(ns / 1000 / requests);
   });
   return { ...result, cpu_us_per_request: cpuUsPerRequest };
 }
@@ -413,6 +415,12 @@ async function main() {
     );
     const ceiling = await caddyStaticCeiling(stack, body);
 
+    // Restarts during the run (restart policy) void that container's CPU figures.
+    const restarts: Record<string, number> = {};
+    for (const service of ['caddy', 'backend']) {
+      const id = stack.container(service).getId();
+      restarts[service] = Number((await docker('inspect', '-f', '{{.RestartCount}}', id)).trim());
+    }
     const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
     const caddyToNginx = ratio(viaCaddy.rps, nginxPeer.rps);
     const result = {
@@ -450,6 +458,7 @@ async function main() {
         },
         caddy_static_same_body: { ...ceiling, body_bytes: body.length },
         caddy_static_to_direct_rps: ratio(ceiling.rps, direct.rps),
+        restarts,
       },
       targets: TARGETS,
       met: {
