@@ -23,7 +23,7 @@ const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const SEED_BOTS = 500;
 const CONNECTIONS = 10;
-/** A realistic load for one VPS, well under what either path can take here. */
+/** A realistic load for one VPS (the figure); near Caddy's closed-loop rps here. */
 const FIXED_RATE = 500;
 const TARGETS = {
   upToHealthySeconds: 60,
