@@ -17,7 +17,8 @@ export type ImageKey =
   | 'POSTGREST_IMAGE'
   | 'STORAGE_API_IMAGE'
   | 'CONTAINER_REGISTRY_IMAGE'
-  | 'VPS_SIM_IMAGE';
+  | 'VPS_SIM_IMAGE'
+  | 'NGINX_IMAGE';
 
 function readEnvFile(file: string): Record<string, string> {
   const parsed = parseEnv(readFileSync(file, 'utf8'));

@@ -2,17 +2,12 @@
 // migrations, and Caddy reverse-proxies to a container on the same network.
 import { readdir } from 'node:fs/promises';
 import pg from 'pg';
-import {
-  GenericContainer,
-  Network,
-  type StartedNetwork,
-  type StartedTestContainer,
-  Wait,
-} from 'testcontainers';
+import { Network, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCaddy } from '../harness/caddy.ts';
 import { imageName, MissingImageError, requireImage } from '../harness/manifest.ts';
 import { migrationsDir, startPostgres, type StartedPostgres } from '../harness/postgres.ts';
+import { startNodeUpstream } from '../harness/upstream.ts';
 
 // A one-file upstream on the manifest's Node image: answers with its own name and the path.
 const upstreamScript = `
@@ -32,16 +27,7 @@ describe('foundation: manifest images, migrations, Caddy in front of an upstream
     network = await new Network().start();
     [db, upstream] = await Promise.all([
       startPostgres({ network }),
-      requireImage('NODE_IMAGE').then((image) =>
-        new GenericContainer(image)
-          .withNetwork(network)
-          .withNetworkAliases('echo')
-          .withCommand(['node', '-e', upstreamScript])
-          .withExposedPorts(8080)
-          .withLabels({ 'org.bot-mox.suite': 'acceptance' })
-          .withWaitStrategy(Wait.forListeningPorts())
-          .start(),
-      ),
+      startNodeUpstream(network, 'echo', upstreamScript),
     ]);
     caddy = await startCaddy(network, ':80 {\n\treverse_proxy echo:8080\n}\n');
   });
