@@ -83,5 +83,8 @@ install_file() { # <source relative to deploy/> <target relative to $DIR>
 install_file compose.stack.yml compose.stack.yml
 install_file images.env images.env
 install_file caddy/Caddyfile caddy/Caddyfile
+install_file postgres/pg_hba.conf postgres/pg_hba.conf
+# The deploy and rollback scripts, so that a rollback needs nothing copied first.
+for script in deploy-vps.sh rollback-vps.sh; do install_file "../scripts/$script" "scripts/$script"; done
 
 if [ "$changes" -eq 0 ]; then log "nothing changed"; else log "$changes changes"; fi
