@@ -111,8 +111,8 @@ if [ "$plan" = 1 ]; then
       missing=1
     fi
   done
-  for svc in caddy db minio; do
-    ref="$(at "$tag" config --images "$svc" 2>/dev/null)"
+  for key in CADDY_IMAGE POSTGRES_IMAGE S3_IMAGE; do
+    ref="$(env_value "$ENV_FILE" "$key" || env_value images.env "$key")"
     docker image inspect "$ref" >/dev/null 2>&1 && say "image $ref: present" || say "image $ref: would pull"
   done
   if [ "$missing" = 0 ] && [ -n "$(compose ps -q --status running db 2>/dev/null)" ]; then
@@ -214,8 +214,12 @@ step_backup() {
   elif [ -z "$(running backup)" ]; then
     fail "the backup service is not running: start it, or pass --skip-backup to deploy without a dump"
   else
-    compose exec -T backup ops backup --reason "pre-$kind" | tail -n 1 ||
+    local out
+    out="$(compose exec -T backup ops backup --reason "pre-$kind" 2>&1)" || {
+      echo "$out" | tail -n 5 | sed 's/^/   | /'
       fail "the pre-$kind backup failed; nothing was changed"
+    }
+    say "   pre-$kind dump: $(tail -n 1 <<<"$out")"
   fi
 }
 
@@ -226,13 +230,15 @@ step_data() {
 
 # Runs one-shot services to completion and prints their output; non-zero if one failed.
 one_shots() { # <tag> <service>...
-  local to="$1" svc id code bad=0
+  local to="$1" svc id code bad=0 since
   shift
+  since="$(date -u +%Y-%m-%dT%H:%M:%S)"
   at "$to" up -d --no-deps "$@" >/dev/null 2>&1 || return 1
   for svc in "$@"; do
     id="$(compose ps -aq "$svc")"
     code="$(docker wait "$id")"
-    compose logs --no-log-prefix --no-color "$svc" 2>&1 | tail -n 5 | sed "s/^/   $svc: /"
+    # This run's last lines, without terminal escapes.
+    docker logs --since "$since" "$id" 2>&1 | tail -n 3 | sed "s/\x1b\[[0-9;]*[A-Za-z]//g; s/^/   $svc: /"
     [ "$code" = 0 ] || bad=1
   done
   return "$bad"
