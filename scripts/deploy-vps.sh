@@ -251,7 +251,12 @@ step_migrate() {
     one_shots_back
     fail "migrate failed; ${live_tag:-the live release} keeps serving, unchanged"
   }
+  # Idempotent: one retry, once the db is healthy again (a fresh db here has dropped the first
+  # `ops init` connection: a server process killed by SIGPIPE, then crash recovery).
   one_shots "$tag" storage-init backup-init || {
+    say "   a one-shot failed: retrying once"
+    at "$tag" up -d --no-deps --wait db minio >/dev/null 2>&1 && one_shots "$tag" storage-init backup-init
+  } || {
     one_shots_back
     fail "storage-init or backup-init failed; ${live_tag:-the live release} keeps serving"
   }
