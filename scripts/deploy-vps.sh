@@ -7,7 +7,8 @@
 #                                        the same path to [tag] (default: the previous release)
 #          deploy-vps.sh --plan <tag>    dry run: images, pending migrations, env keys; no change
 #   env: BOT_MOX_DIR (/opt/bot-mox), DEPLOY_ACTOR (who deploys; default GITHUB_ACTOR, else the
-#        user), KEEP_RELEASES (3: earlier release tags whose images stay), HEALTH_TIMEOUT (120 s)
+#        user), KEEP_RELEASES (3: earlier release tags whose images stay), HEALTH_TIMEOUT (180 s: new
+#        replicas healthy), DATA_TIMEOUT (300 s: db and minio healthy)
 # Steps, each printed and timed: lock, pull, backup, data, migrate, backend, frontend, caddy,
 # ops, smoke, record. A failed smoke rolls back to the previous tag (and smokes that).
 # Every attempt, refused ones included, appends one JSON line to $BOT_MOX_DIR/releases.jsonl.
@@ -20,7 +21,8 @@ LOCK="$DIR/deploy.lock"
 LOCK_NOTE="$DIR/deploy.lock.json"
 STATE="$DIR/.deploy"
 KEEP_RELEASES="${KEEP_RELEASES:-3}"
-HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-120}"
+HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-180}"
+DATA_TIMEOUT="${DATA_TIMEOUT:-300}"
 ACTOR="${DEPLOY_ACTOR:-${GITHUB_ACTOR:-$(id -un)}}"
 PROJECT=bot-mox
 # Our images, named ${REGISTRY}/bot-mox-<name>:<tag> in compose.stack.yml.
@@ -225,7 +227,10 @@ step_backup() {
 
 # 4. The data services: started on a first deploy, left as they are afterwards.
 step_data() {
-  at "$tag" up -d --no-deps --wait db minio || fail "db or minio did not become healthy"
+  at "$tag" up -d --no-deps db minio || fail "cannot start db and minio"
+  # shellcheck disable=SC2046 # ids, one per word
+  wait_healthy "$DATA_TIMEOUT" 1 $(running db) $(running minio) ||
+    fail "db or minio did not become healthy in $DATA_TIMEOUT s"
 }
 
 # Runs one-shot services to completion and prints their output; non-zero if one failed.
@@ -269,6 +274,26 @@ one_shots_back() {
   one_shots "$live_tag" migrate storage-init backup-init >/dev/null || say "   (they failed there too)"
 }
 
+health() { docker inspect --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$1"; }
+# Waits until every container is running and healthy; fails on one that stopped, on one that
+# turned unhealthy (unless told to tolerate it: the data services recover under load), and at
+# the deadline.
+wait_healthy() { # <seconds> <tolerate unhealthy: 0|1> <container id>...
+  local deadline=$(($(date +%s) + $1)) tolerate="$2" id status
+  shift 2
+  for id in "$@"; do
+    while status="$(health "$id")" && [ "$status" != "running healthy" ]; do
+      case "$status" in
+        "running starting") ;;
+        "running unhealthy") [ "$tolerate" = 1 ] || return 1 ;;
+        *) return 1 ;;
+      esac
+      [ "$(date +%s)" -le "$deadline" ] || return 1
+      sleep 0.5
+    done
+  done
+}
+
 # Zero-downtime rollout of one service (DESIGN §11): new replicas beside the old, wait until they
 # are healthy, let Caddy's 1 s DNS refresh find them, then stop the old ones by id. Caddy retries
 # what a draining replica refuses. Without a running replica (first deploy) it just starts one.
@@ -283,20 +308,15 @@ roll() { # <service> <tag>
   n="$(wc -l <<<"$old")"
   at "$to" up -d --no-deps --no-recreate --scale "$svc=$((n * 2))" "$svc" >/dev/null 2>&1 || return 1
   new="$(comm -13 <(echo "$old") <(compose ps -q "$svc" | sort))"
-  deadline=$(($(date +%s) + HEALTH_TIMEOUT))
-  for id in $new; do
-    while :; do
-      status="$(docker inspect --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$id")"
-      [ "$status" = "running healthy" ] && break
-      if [ "$status" != "running starting" ] || [ "$(date +%s)" -gt "$deadline" ]; then
-        say "   new $svc ${id:0:12} is '$status': removing the new replicas; the old ones keep serving"
-        docker logs --tail 20 "$id" 2>&1 | sed 's/^/   | /'
-        docker rm -f $new >/dev/null
-        return 1
-      fi
-      sleep 0.5
+  # shellcheck disable=SC2086 # ids, one per word
+  if ! wait_healthy "$HEALTH_TIMEOUT" 0 $new; then
+    for id in $new; do
+      say "   new $svc ${id:0:12} is '$(health "$id")': removing the new replicas; the old ones keep serving"
+      docker logs --tail 20 "$id" 2>&1 | sed 's/^/   | /'
     done
-  done
+    docker rm -f $new >/dev/null
+    return 1
+  fi
   sleep 2 # longer than Caddy's DNS refresh (1 s): it dials the new replicas before the old go
   # shellcheck disable=SC2086 # ids, one per word
   docker stop $old >/dev/null && docker rm $old >/dev/null

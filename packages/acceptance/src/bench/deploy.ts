@@ -45,10 +45,13 @@ async function main() {
   const r = await startDeployRehearsal();
   try {
     const first = await r.deploy(r.tags.a);
-    if (first.exitCode !== 0) throw new Error(`the first deploy failed:\n${first.stdout}${first.stderr}`);
+    if (first.exitCode !== 0)
+      throw new Error(`the first deploy failed:\n${first.stdout}${first.stderr}`);
     // "Images present": B's images on the VPS before its deploy is timed (A's are already).
     for (const name of ['backend', 'frontend', 'ops']) {
-      const pulled = await r.sim.ssh(`docker pull -q ${REGISTRY_HOST}/bot-mox/bot-mox-${name}:${r.tags.b}`);
+      const pulled = await r.sim.ssh(
+        `docker pull -q ${REGISTRY_HOST}/bot-mox/bot-mox-${name}:${r.tags.b}`,
+      );
       if (pulled.exitCode !== 0) throw new Error(`pre-pull failed: ${pulled.stderr}`);
     }
 

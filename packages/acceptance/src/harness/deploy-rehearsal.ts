@@ -133,7 +133,9 @@ export async function startDeployRehearsal(): Promise<DeployRehearsal> {
     // images under their own paths. Pushes of the same layers after the first are cheap.
     const thirdParty = ['CADDY_IMAGE', 'POSTGRES_IMAGE', 'S3_IMAGE'].map((k) => manifest[k]!);
     await Promise.all([
-      ...['backend', 'frontend', 'ops'].map((n) => sim.pushImage(ours(n), `bot-mox/bot-mox-${n}`, a)),
+      ...['backend', 'frontend', 'ops'].map((n) =>
+        sim.pushImage(ours(n), `bot-mox/bot-mox-${n}`, a),
+      ),
       ...thirdParty.map((ref) => sim.pushImage(ref, ...splitRef(ref))),
     ]);
     await Promise.all(
@@ -199,7 +201,9 @@ export async function startDeployRehearsal(): Promise<DeployRehearsal> {
 
     const agent = async () => {
       if (dispatcher) return dispatcher;
-      const ca = await inDir('docker exec bot-mox-caddy-1 cat /data/caddy/pki/authorities/local/root.crt');
+      const ca = await inDir(
+        'docker exec bot-mox-caddy-1 cat /data/caddy/pki/authorities/local/root.crt',
+      );
       if (ca.exitCode !== 0) throw new Error(`no Caddy CA on the VPS yet: ${ca.stderr}`);
       const vpsAddress = sim.vps.getIpAddress(sim.network.getName());
       // *.localhost is the VPS's Caddy, reached on the VPS container's address.
@@ -207,7 +211,8 @@ export async function startDeployRehearsal(): Promise<DeployRehearsal> {
         connect: {
           ca: ca.stdout,
           lookup: (_host, options, callback) => {
-            if ((options as { all?: boolean }).all) callback(null, [{ address: vpsAddress, family: 4 }]);
+            if ((options as { all?: boolean }).all)
+              callback(null, [{ address: vpsAddress, family: 4 }]);
             else (callback as (e: null, a: string, f: number) => void)(null, vpsAddress, 4);
           },
         },
@@ -265,7 +270,13 @@ export async function rehearsalLoad(r: DeployRehearsal): Promise<SteadyLoad> {
   const auth = { authorization: `Bearer ${await r.mintToken()}` };
   let n = 0;
   return startSteadyLoad(r.fetch, [
-    { name: 'GET /api/v1/bots', workers: 2, expect: 200, url: r.url('api', '/api/v1/bots?limit=20'), init: () => ({ headers: auth }) },
+    {
+      name: 'GET /api/v1/bots',
+      workers: 2,
+      expect: 200,
+      url: r.url('api', '/api/v1/bots?limit=20'),
+      init: () => ({ headers: auth }),
+    },
     {
       name: 'POST /api/v1/bots',
       workers: 2,

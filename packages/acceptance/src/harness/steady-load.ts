@@ -46,7 +46,10 @@ export function startSteadyLoad(
     while (running) {
       let failure: string | undefined;
       try {
-        const res = await fetch(target.url, { ...target.init(), signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(target.url, {
+          ...target.init(),
+          signal: AbortSignal.timeout(10_000),
+        });
         const body = await res.text();
         if (res.status !== target.expect) failure = `${res.status} ${body.slice(0, 120)}`;
       } catch (error) {

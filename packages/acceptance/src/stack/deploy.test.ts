@@ -12,7 +12,7 @@ import {
 } from '../harness/deploy-rehearsal.ts';
 import { REGISTRY_HOST } from '../harness/vps.ts';
 
-describe('deploy and rollback on the VPS simulator', { timeout: 300_000 }, () => {
+describe('deploy and rollback on the VPS simulator', { timeout: 900_000 }, () => {
   let r: DeployRehearsal;
   /** The release log's length before a case, to read only that case's lines. */
   let logged = 0;
@@ -34,7 +34,7 @@ describe('deploy and rollback on the VPS simulator', { timeout: 300_000 }, () =>
 
   beforeAll(async () => {
     r = await startDeployRehearsal();
-  }, 600_000);
+  }, 900_000);
 
   afterAll(async () => {
     await r?.stop();
@@ -43,14 +43,25 @@ describe('deploy and rollback on the VPS simulator', { timeout: 300_000 }, () =>
   it('deploys tag A on a fresh VPS, printing each step', async () => {
     const result = await r.deploy(r.tags.a);
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-    for (const step of ['lock', 'pull', 'backup', 'migrate', 'backend', 'frontend', 'caddy', 'smoke'])
+    for (const step of [
+      'lock',
+      'pull',
+      'backup',
+      'migrate',
+      'backend',
+      'frontend',
+      'caddy',
+      'smoke',
+    ])
       expect(result.stdout).toContain(`[deploy] == ${step}`);
     expect(result.stdout).toContain('no live database yet: nothing to back up');
     expect(await r.liveTag()).toBe(r.tags.a);
     const [line] = await newLines();
     expect(line).toMatchObject({ kind: 'deploy', tag: r.tags.a, previous_tag: '', result: 'ok' });
     expect(line!.actor).toBe('acceptance-suite');
-    expect(Object.keys(line!.seconds)).toEqual(expect.arrayContaining(['pull', 'migrate', 'smoke']));
+    expect(Object.keys(line!.seconds)).toEqual(
+      expect.arrayContaining(['pull', 'migrate', 'smoke']),
+    );
     expect(line!.digests.backend).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
@@ -61,14 +72,18 @@ describe('deploy and rollback on the VPS simulator', { timeout: 300_000 }, () =>
     expect(result.stderr + result.stdout).toMatch(/cannot pull every image/);
     expect(result.stdout).not.toContain('[deploy] == backup');
     expect(await liveState()).toEqual(before);
-    expect(await newLines()).toMatchObject([{ tag: r.tags.missing, result: 'failed', failed_step: 'pull' }]);
+    expect(await newLines()).toMatchObject([
+      { tag: r.tags.missing, result: 'failed', failed_step: 'pull' },
+    ]);
   });
 
   it('plans a deploy without changing anything: images, pending migrations, env keys', async () => {
     const before = await liveState();
     const plan = await r.deploy('--plan', r.tags.b);
     expect(plan.exitCode, plan.stderr).toBe(0);
-    expect(plan.stdout).toMatch(new RegExp(`image .*/bot-mox-backend:${r.tags.b}: (present|pulled)`));
+    expect(plan.stdout).toMatch(
+      new RegExp(`image .*/bot-mox-backend:${r.tags.b}: (present|pulled)`),
+    );
     expect(plan.stdout).toContain(`migrations: would apply ${B_MIGRATION}`);
     expect(plan.stdout).toContain('env keys missing: none');
     const missing = await r.deploy('--plan', r.tags.missing);
@@ -88,7 +103,12 @@ describe('deploy and rollback on the VPS simulator', { timeout: 300_000 }, () =>
     expect(await r.liveTag()).toBe(r.tags.a);
     expect(await liveState()).toEqual(before);
     expect(await newLines()).toMatchObject([
-      { tag: r.tags.badMigration, previous_tag: r.tags.a, result: 'failed', failed_step: 'migrate' },
+      {
+        tag: r.tags.badMigration,
+        previous_tag: r.tags.a,
+        result: 'failed',
+        failed_step: 'migrate',
+      },
     ]);
   });
 
@@ -120,7 +140,9 @@ describe('deploy and rollback on the VPS simulator', { timeout: 300_000 }, () =>
 
     expect(deployed.exitCode, deployed.stdout + deployed.stderr).toBe(0);
     expect(second?.exitCode).toBe(1);
-    expect(second?.stderr).toMatch(/another deploy holds the lock: \{"actor":"acceptance-suite","pid":\d+,"since":"[0-9T:-]+Z","kind":"deploy","tag":"[^"]+-b[0-9a-f]+"/);
+    expect(second?.stderr).toMatch(
+      /another deploy holds the lock: \{"actor":"acceptance-suite","pid":\d+,"since":"[0-9T:-]+Z","kind":"deploy","tag":"[^"]+-b[0-9a-f]+"/,
+    );
     expect(report.failed, report.failures.join('\n')).toBe(0);
     for (const kind of Object.values(report.byKind)) expect(kind.requests).toBeGreaterThan(20);
     expect(await r.liveTag()).toBe(r.tags.b);
@@ -135,7 +157,9 @@ describe('deploy and rollback on the VPS simulator', { timeout: 300_000 }, () =>
 
   it('rolls back by hand to A after B migrated, and A works on B schema', async () => {
     // A's images stayed on the VPS: the rollback pulls nothing.
-    const kept = await r.sim.ssh(`docker image inspect -f ok ${REGISTRY_HOST}/bot-mox/bot-mox-backend:${r.tags.a}`);
+    const kept = await r.sim.ssh(
+      `docker image inspect -f ok ${REGISTRY_HOST}/bot-mox/bot-mox-backend:${r.tags.a}`,
+    );
     expect(kept.stdout.trim()).toBe('ok');
     const result = await r.rollback();
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
@@ -145,7 +169,10 @@ describe('deploy and rollback on the VPS simulator', { timeout: 300_000 }, () =>
       `exec -T db psql -U postgres -tAc "select count(*) from supabase_migrations.schema_migrations where version = '${B_MIGRATION.split('_')[0]}'"`,
     );
     expect(schema.stdout.trim()).toBe('1');
-    const auth = { authorization: `Bearer ${await r.mintToken()}`, 'content-type': 'application/json' };
+    const auth = {
+      authorization: `Bearer ${await r.mintToken()}`,
+      'content-type': 'application/json',
+    };
     const created = await r.fetch(r.url('api', '/api/v1/bots'), {
       method: 'POST',
       headers: auth,
