@@ -227,10 +227,7 @@ step_backup() {
 
 # 4. The data services: started on a first deploy, left as they are afterwards.
 step_data() {
-  at "$tag" up -d --no-deps db minio || fail "cannot start db and minio"
-  # shellcheck disable=SC2046 # ids, one per word
-  wait_healthy "$DATA_TIMEOUT" 1 $(running db) $(running minio) ||
-    fail "db or minio did not become healthy in $DATA_TIMEOUT s"
+  start_healthy "$tag" "$DATA_TIMEOUT" db minio || fail "db or minio did not become healthy in $DATA_TIMEOUT s"
 }
 
 # Runs one-shot services to completion and prints their output; non-zero if one failed.
@@ -294,6 +291,14 @@ wait_healthy() { # <seconds> <tolerate unhealthy: 0|1> <container id>...
   done
 }
 
+# Starts services on <tag> (or leaves them as they are) and waits until they are healthy.
+start_healthy() { # <tag> <seconds> <service>...
+  at "$1" up -d --no-deps "${@:3}" >/dev/null 2>&1 || return 1
+  local svc ids=()
+  for svc in "${@:3}"; do ids+=($(running "$svc")); done
+  wait_healthy "$2" 1 "${ids[@]}"
+}
+
 # Zero-downtime rollout of one service (DESIGN §11): new replicas beside the old, wait until they
 # are healthy, let Caddy's 1 s DNS refresh find them, then stop the old ones by id. Caddy retries
 # what a draining replica refuses. Without a running replica (first deploy) it just starts one.
@@ -301,7 +306,7 @@ roll() { # <service> <tag>
   local svc="$1" to="$2" old new id status deadline
   old="$(running "$svc" | sort)"
   if [ -z "$old" ]; then
-    at "$to" up -d --no-deps --wait "$svc" >/dev/null || return 1
+    start_healthy "$to" "$HEALTH_TIMEOUT" "$svc"
     return
   fi
   local n
@@ -332,7 +337,7 @@ step_caddy() {
   local sum
   sum="$(sha256sum caddy/Caddyfile | cut -d' ' -f1)"
   if [ -z "$(running caddy)" ]; then
-    at "$tag" up -d --no-deps --wait caddy >/dev/null || fail "caddy did not become healthy"
+    start_healthy "$tag" "$HEALTH_TIMEOUT" caddy || fail "caddy did not become healthy"
   elif [ "$sum" != "$(cat "$STATE/caddy.sha256" 2>/dev/null)" ]; then
     say "   Caddyfile changed: caddy reload"
     compose exec -T caddy caddy reload --config /etc/caddy/Caddyfile --adapter caddyfile ||
@@ -344,7 +349,7 @@ step_caddy() {
 }
 
 # 9. The backup service on the new ops image.
-step_ops() { at "$tag" up -d --no-deps --wait backup >/dev/null || fail "the backup service did not become healthy"; }
+step_ops() { start_healthy "$tag" "$HEALTH_TIMEOUT" backup || fail "the backup service did not become healthy"; }
 
 # 10. Through Caddy, from the ops image on the app network: the API reports <tag>, the db and S3
 # are ready, the SPA's root answers 200.
@@ -373,7 +378,7 @@ auto_rollback() {
   local t0
   t0="$(now_ms)"
   one_shots_back
-  roll backend "$live_tag" && roll frontend "$live_tag" && at "$live_tag" up -d --no-deps --wait backup >/dev/null &&
+  roll backend "$live_tag" && roll frontend "$live_tag" && start_healthy "$live_tag" "$HEALTH_TIMEOUT" backup &&
     smoke "$live_tag" || {
     steps="${steps:+$steps,}\"rollback\":$((($(now_ms) - t0) / 1000))"
     fail "the smoke of $tag failed, and so did the rollback to $live_tag: look now"
