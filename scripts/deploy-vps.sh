@@ -257,7 +257,7 @@ step_migrate() {
   # `ops init` connection: a server process killed by SIGPIPE, then crash recovery).
   one_shots "$tag" storage-init backup-init || {
     say "   a one-shot failed: retrying once"
-    at "$tag" up -d --no-deps --wait db minio >/dev/null 2>&1 && one_shots "$tag" storage-init backup-init
+    start_healthy "$tag" "$DATA_TIMEOUT" db minio && one_shots "$tag" storage-init backup-init
   } || {
     one_shots_back
     fail "storage-init or backup-init failed; ${live_tag:-the live release} keeps serving"
