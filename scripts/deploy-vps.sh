@@ -358,7 +358,7 @@ smoke() { # <tag>
   domain="$(env_value "$ENV_FILE" STACK_DOMAIN)"
   at "$1" run --rm --no-deps -T -e "EXPECT_TAG=$1" -e "DOMAIN=$domain" --entrypoint bash ops -c '
     curl_caddy() { curl -sk --max-time 5 --connect-to "$1:443:caddy:443" -o /tmp/body -w "%{http_code}" "https://$1$2"; }
-    for try in 1 2 3 4 5; do
+    for try in $(seq 10); do
       api="$(curl_caddy "api.$DOMAIN" /api/v1/health || true)"
       health="$(cat /tmp/body 2>/dev/null)"
       app="$(curl_caddy "app.$DOMAIN" / || true)"
