@@ -7,8 +7,9 @@
 #                           VPS simulator's registry (plain HTTP on localhost)
 #          IMAGE_TAG        the tag to push (default sha-<12 hex of HEAD>, as images-build.sh tags)
 #          IMAGES_OVERRIDE  as for images-build.sh: names the local images' registry prefix
-#          DIGESTS_FILE     if set, one line per pushed image is written there:
-#                           <name> <repository> <sha256:digest>
+#          DIGESTS_FILE     if set, two lines per pushed image are appended there,
+#                           <name>_repo=<repository> and <name>_digest=sha256:<hex> (the format
+#                           of $GITHUB_OUTPUT, which the attestation steps read)
 #   --also <tag>: push the same image under this tag too (main-latest).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -39,7 +40,6 @@ for name in "${wanted[@]}"; do
     { echo "images-push: $SOURCE/bot-mox-$name:$TAG is not on this machine (build it: scripts/images-build.sh $name); nothing pushed" >&2; exit 1; }
 done
 
-[ -z "${DIGESTS_FILE:-}" ] || : >"$DIGESTS_FILE"
 for name in "${wanted[@]}"; do
   local_ref="$SOURCE/bot-mox-$name:$TAG"
   repo="$TARGET/bot-mox-$name"
@@ -58,5 +58,5 @@ for name in "${wanted[@]}"; do
     digest="$pushed"
     echo "[images] pushed $ref@$digest"
   done
-  [ -z "${DIGESTS_FILE:-}" ] || echo "$name $repo $digest" >>"$DIGESTS_FILE"
+  [ -z "${DIGESTS_FILE:-}" ] || printf '%s_repo=%s\n%s_digest=%s\n' "$name" "$repo" "$name" "$digest" >>"$DIGESTS_FILE"
 done
