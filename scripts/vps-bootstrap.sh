@@ -45,8 +45,9 @@ if [ "$(id -u)" = 0 ]; then
     apt_install docker.io ca-certificates
     changed "installed Debian's docker.io"
   fi
-  if docker compose version >/dev/null 2>&1; then
-    log "compose plugin present ($(docker compose version --short))"
+  # Each docker CLI call costs a second or more on a small, busy VPS: one call per fact.
+  if compose="$(docker compose version --short 2>/dev/null)"; then
+    log "compose plugin present ($compose)"
   else
     apt-get update -qq
     apt_install debian-archive-keyring # trixie's signing key
@@ -54,11 +55,12 @@ if [ "$(id -u)" = 0 ]; then
     extract_trixie_debs / docker-compose
     changed "installed the compose v2 plugin (Debian trixie's docker-compose) in /usr/libexec/docker/cli-plugins"
   fi
-  if ! docker info >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  if ! docker info >/dev/null 2>&1; then
+    [ -d /run/systemd/system ] || fail "the Docker engine does not answer, and no systemd runs to start it (start dockerd)"
     systemctl enable --now docker.service
     changed "enabled and started docker.service"
+    docker info >/dev/null 2>&1 || fail "docker.service started, but the engine does not answer"
   fi
-  docker info >/dev/null 2>&1 || fail "the Docker engine does not answer (start dockerd)"
 
   # 2. The deploy user, in group docker, and the directory it owns.
   if ! id "$USER_NAME" >/dev/null 2>&1; then
@@ -78,10 +80,10 @@ if [ "$(id -u)" = 0 ]; then
   # What root creates below belongs to the deploy user, as if it had run this itself.
   as_owner() { chown "$USER_NAME:$USER_NAME" "$@"; }
 else
-  docker info >/dev/null 2>&1 ||
+  engine="$(docker info --format '{{.ServerVersion}}' 2>/dev/null)" ||
     fail "the Docker engine does not answer for $(id -un) (run this script as root once: it installs docker.io and adds the deploy user to group docker)"
-  docker compose version >/dev/null 2>&1 || fail "the docker compose v2 plugin is missing (run this script as root once)"
-  log "docker $(docker version --format '{{.Server.Version}}'), compose $(docker compose version --short)"
+  compose="$(docker compose version --short 2>/dev/null)" || fail "the docker compose v2 plugin is missing (run this script as root once)"
+  log "docker $engine, compose $compose"
   [ -d "$DIR" ] || fail "$DIR does not exist (run this script as root once, or create it owned by $(id -un))"
   as_owner() { :; }
 fi
