@@ -421,6 +421,48 @@ describe('VPS simulator: SSH, inner dockerd, registry', { timeout: 180_000 }, ()
     });
   });
 
+  describe('scripts/images-archive.sh: the tested images, from one CI job to the next', () => {
+    const tag = `a-${randomBytes(4).toString('hex')}`;
+    const refs = ['backend', 'frontend', 'ops'].map(
+      (name) => `${loadManifest().REGISTRY}/bot-mox-${name}:${tag}`,
+    );
+    const archive = (mode: string, dir: string) =>
+      runScript('scripts/images-archive.sh', [mode, dir], { IMAGE_TAG: tag });
+
+    beforeAll(async () => {
+      const image = await requireImage('DEBIAN_IMAGE');
+      for (const ref of refs) await run('docker', ['tag', image, ref]);
+    });
+    afterAll(async () => {
+      await run('docker', ['rmi', ...refs]).catch(() => undefined);
+    });
+
+    it('saves the images with their IDs, loads them back, and refuses an image whose ID differs', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'bot-mox-archive-'));
+      try {
+        const { stdout: id } = await run('docker', ['image', 'inspect', '-f', '{{.Id}}', refs[0]!]);
+        const saved = await archive('save', dir);
+        expect(saved.exitCode, saved.stderr).toBe(0);
+        const ids = await readFile(path.join(dir, 'images.ids'), 'utf8');
+        expect(ids.trim().split('\n')).toEqual(refs.map((ref) => `${ref} ${id.trim()}`));
+
+        await run('docker', ['rmi', refs[2]!]);
+        const loaded = await archive('load', dir);
+        expect(loaded.exitCode, loaded.stderr).toBe(0);
+        expect(loaded.stdout).toContain(`${refs[2]} is the tested ${id.trim()}`);
+
+        // A record naming another image (as if a different build had been carried) is refused.
+        const other = `sha256:${'0'.repeat(64)}`;
+        await writeFile(path.join(dir, 'images.ids'), ids.replace(id.trim(), other));
+        const refused = await archive('load', dir);
+        expect(refused.exitCode).toBe(1);
+        expect(refused.stderr).toContain(`${refs[0]} is ${id.trim()}, not the tested ${other}`);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   it('keeps the pulled image across a restart of the VPS container', async () => {
     expect(pushed).toBeDefined();
     // PID 1's start time (field 22 of /proc/1/stat) shows that the container really restarted.
