@@ -450,5 +450,5 @@ describe('WAL streaming, base backups and point-in-time recovery', () => {
     const summary = prune.output.split('\n').find((l) => l.startsWith('{"event":"ops.prune"'));
     expect(JSON.parse(summary!)).toMatchObject({ ok: true });
     expect(JSON.parse(summary!).deleted_wal_segments).toBeGreaterThanOrEqual(1);
-  });
+  }, 120_000);
 });
