@@ -73,8 +73,8 @@ export interface StartedStack {
   /** One of our images under test: <REGISTRY>/bot-mox-<name>:<tag>. */
   image(name: 'backend' | 'frontend' | 'ops'): string;
   mintToken(claims?: Record<string, unknown>, expiresIn?: string): Promise<string>;
-  /** docker compose with this project's files and env, e.g. run --rm migrate. */
-  compose(args: string[]): Promise<{ code: number; output: string }>;
+  /** docker compose with this project's files and env (plus `env`), e.g. run --rm migrate. */
+  compose(args: string[], env?: Record<string, string>): Promise<{ code: number; output: string }>;
   down(): Promise<void>;
 }
 
@@ -186,11 +186,11 @@ export async function startStack(options: StackOptions = {}): Promise<StartedSta
     '-f',
     path.join(repoRoot, 'deploy/compose.stack.yml'),
   ];
-  const compose = async (args: string[]) => {
+  const compose = async (args: string[], env: Record<string, string> = {}) => {
     const { spawn } = await import('node:child_process');
     return new Promise<{ code: number; output: string }>((resolve) => {
       const child = spawn('docker', [...composeArgs, ...args], {
-        env: { ...process.env, ...environment },
+        env: { ...process.env, ...environment, ...env },
       });
       let output = '';
       child.stdout.on('data', (d) => (output += d));
