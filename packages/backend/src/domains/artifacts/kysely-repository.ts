@@ -5,8 +5,9 @@ import type {
   ArtifactPlatform,
   ArtifactStatus,
 } from '@bot-mox/contracts';
-import { KyselyCollectionReader } from '../../platform/db/collection.ts';
+import { KyselyCollectionReader, matching } from '../../platform/db/collection.ts';
 import { isUuid, type Database, type Db } from '../../platform/db/database.ts';
+import { sortBy } from '../../platform/db/keyset.ts';
 import { classifyDbError } from '../../platform/db/pg-errors.ts';
 import {
   ArtifactKeyTakenError,
@@ -43,14 +44,10 @@ export class KyselyArtifactsRepository
     super(db, {
       table: 'artifacts',
       select: (db) => db.selectFrom('artifacts').selectAll('artifacts'),
-      filter: (qb, q) => {
-        if (q.platform) qb = qb.where('platform', '=', q.platform);
-        if (q.status) qb = qb.where('status', '=', q.status);
-        return qb;
-      },
+      filter: (qb, q) => matching(qb, { platform: q.platform, status: q.status }),
       sorts: {
-        created_at: { expr: sql`artifacts.created_at`, type: 'timestamptz' },
-        version: { expr: sql`artifacts.version`, type: 'text' },
+        created_at: sortBy('artifacts.created_at'),
+        version: sortBy('artifacts.version', 'text'),
       },
       toItem: toArtifact,
     });

@@ -8,8 +8,9 @@ import type {
   BotStatus,
   BotUpdate,
 } from '@bot-mox/contracts';
-import { KyselyCollection } from '../../platform/db/collection.ts';
-import { defined, type Database, type Db } from '../../platform/db/database.ts';
+import { KyselyCollection, inRange, matching, rowStamps } from '../../platform/db/collection.ts';
+import { iso, type Database, type Db } from '../../platform/db/database.ts';
+import { sortBy } from '../../platform/db/keyset.ts';
 import type { BotsRepository } from './repository.ts';
 import { foldBotCounts } from './stats.ts';
 
@@ -17,17 +18,14 @@ type BotRow = Selectable<Database['bots']>;
 
 export function toBot(row: BotRow): Bot {
   return {
-    id: row.id,
-    legacy_id: row.legacy_id,
+    ...rowStamps(row),
     name: row.name,
     status: row.status as BotStatus,
     project: row.project,
     vm_name: row.vm_name,
     character: (row.character as BotCharacter | null) ?? null,
     tags: row.tags,
-    last_seen_at: row.last_seen_at ? row.last_seen_at.toISOString() : null,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    last_seen_at: iso(row.last_seen_at),
   };
 }
 
@@ -41,43 +39,28 @@ export class KyselyBotsRepository
       table: 'bots',
       select: (db) => db.selectFrom('bots').selectAll('bots'),
       filter: (qb, q) => {
-        if (q.status) qb = qb.where('status', '=', q.status);
-        if (q.project) qb = qb.where('project', '=', q.project);
+        qb = matching(qb, { status: q.status, project: q.project });
         if (q.tag) qb = qb.where(sql<boolean>`tags @> array[${q.tag}]::text[]`);
-        if (q.created_from) qb = qb.where('created_at', '>=', new Date(q.created_from));
-        if (q.created_to) qb = qb.where('created_at', '<', new Date(q.created_to));
-        return qb;
+        return inRange(qb, 'created_at', q.created_from, q.created_to);
       },
       sorts: {
-        created_at: { expr: sql`bots.created_at`, type: 'timestamptz' },
-        updated_at: { expr: sql`bots.updated_at`, type: 'timestamptz' },
-        name: { expr: sql`bots.name`, type: 'text' },
+        created_at: sortBy('bots.created_at'),
+        updated_at: sortBy('bots.updated_at'),
+        name: sortBy('bots.name', 'text'),
       },
       toItem: toBot,
       insert: (db, input) =>
         db
           .insertInto('bots')
           .values({
-            legacy_id: null,
-            name: input.name,
-            status: input.status,
-            project: input.project,
-            vm_name: input.vm_name ?? null,
+            ...input,
             character: input.character ? JSON.stringify(input.character) : null,
-            tags: input.tags,
-            last_seen_at: input.last_seen_at ?? null,
           })
           .returningAll(),
       update: (db, { character, ...patch }) =>
         db
           .updateTable('bots')
-          .set(
-            defined({
-              ...patch,
-              character:
-                character === undefined ? undefined : character && JSON.stringify(character),
-            }),
-          )
+          .set({ ...patch, character: character && JSON.stringify(character) })
           .returningAll(),
     });
   }

@@ -7,15 +7,15 @@ import type {
   OperationListQuery,
   OperationUpdate,
 } from '@bot-mox/contracts';
-import { KyselyCollection } from '../../platform/db/collection.ts';
 import {
-  NO_ROWS,
-  botRef,
-  defined,
-  isUuid,
-  type Database,
-  type Db,
-} from '../../platform/db/database.ts';
+  KyselyCollection,
+  inRange,
+  matching,
+  ofBot,
+  rowStamps,
+} from '../../platform/db/collection.ts';
+import { withBotRef, type Database, type Db } from '../../platform/db/database.ts';
+import { sortBy } from '../../platform/db/keyset.ts';
 import type { OperationsRepository } from './repository.ts';
 import { shapeSummary, type SummaryRow } from './summary.ts';
 
@@ -30,8 +30,7 @@ type OperationRow = Selectable<Database['finance_operations']> & { bot_name: str
 
 function toOperation(row: OperationRow): Operation {
   return {
-    id: row.id,
-    legacy_id: row.legacy_id,
+    ...rowStamps(row),
     type: row.type as Operation['type'],
     category: row.category,
     amount: row.amount,
@@ -40,8 +39,6 @@ function toOperation(row: OperationRow): Operation {
     bot_id: row.bot_id,
     bot_name: row.bot_name,
     comment: row.comment,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
   };
 }
 
@@ -68,23 +65,14 @@ function filterOperations<O>(
   qb: SelectQueryBuilder<Database, 'finance_operations', O>,
   q: FinanceSummaryQuery,
 ): SelectQueryBuilder<Database, 'finance_operations', O> {
-  if (q.type) qb = qb.where('finance_operations.type', '=', q.type);
-  if (q.category) qb = qb.where('finance_operations.category', '=', q.category);
-  if (q.currency) qb = qb.where('finance_operations.currency', '=', q.currency);
-  if (q.bot_id) {
-    qb = isUuid(q.bot_id)
-      ? qb.where('finance_operations.bot_id', '=', q.bot_id)
-      : qb.where(NO_ROWS);
-  }
+  qb = ofBot(matching(qb, { type: q.type, category: q.category, currency: q.currency }), q.bot_id);
   if (q.project) {
     const project = q.project;
     qb = qb.where('finance_operations.bot_id', 'in', (eb) =>
       eb.selectFrom('bots').select('bots.id').where('bots.project', '=', project),
     );
   }
-  if (q.from) qb = qb.where('finance_operations.occurred_at', '>=', new Date(q.from));
-  if (q.to) qb = qb.where('finance_operations.occurred_at', '<', new Date(q.to));
-  return qb;
+  return inRange(qb, 'occurred_at', q.from, q.to);
 }
 
 /** Finance operations in Postgres: the collection, plus the summary over them. */
@@ -106,31 +94,21 @@ export class KyselyOperationsRepository
         db.selectFrom('finance_operations').selectAll('finance_operations').select(botName),
       filter: filterOperations,
       sorts: {
-        occurred_at: { expr: sql`finance_operations.occurred_at`, type: 'timestamptz' },
-        created_at: { expr: sql`finance_operations.created_at`, type: 'timestamptz' },
-        amount: { expr: sql`finance_operations.amount`, type: 'numeric' },
+        occurred_at: sortBy('finance_operations.occurred_at'),
+        created_at: sortBy('finance_operations.created_at'),
+        amount: sortBy('finance_operations.amount', 'numeric'),
       },
       toItem: toOperation,
       insert: (db, input) =>
         db
           .insertInto('finance_operations')
-          .values({
-            legacy_id: null,
-            type: input.type,
-            category: input.category,
-            amount: input.amount,
-            currency: input.currency,
-            occurred_at: input.occurred_at,
-            bot_id: botRef(input.bot_id) ?? null,
-            legacy_bot_id: null,
-            comment: input.comment,
-          })
+          .values(withBotRef(input))
           .returningAll()
           .returning(botName),
       update: (db, patch) =>
         db
           .updateTable('finance_operations')
-          .set(defined({ ...patch, bot_id: botRef(patch.bot_id) }))
+          .set(withBotRef(patch))
           .returningAll()
           .returning(botName),
     });

@@ -1,15 +1,22 @@
 import { sql, type Selectable } from 'kysely';
 import type { License, Proxy, Subscription } from '@bot-mox/contracts';
-import { KyselyCollection } from '../../platform/db/collection.ts';
+import {
+  KyselyCollection,
+  inRange,
+  matching,
+  ofBot,
+  rowStamps,
+} from '../../platform/db/collection.ts';
 import {
   NO_ROWS,
   botRef,
-  defined,
   isUuid,
   iso,
+  withBotRef,
   type Database,
   type Db,
 } from '../../platform/db/database.ts';
+import { sortBy, sortByTimeNullsLast } from '../../platform/db/keyset.ts';
 import { InvalidReferenceError } from '../../platform/errors.ts';
 import type {
   LicensesRepository,
@@ -23,15 +30,12 @@ type LicenseRow = Selectable<Database['licenses']> & { bot_ids: string[] };
 
 function toLicense(row: LicenseRow): License {
   return {
-    id: row.id,
-    legacy_id: row.legacy_id,
+    ...rowStamps(row),
     key: row.key,
     type: row.type as License['type'],
     status: row.status as License['status'],
     expires_at: iso(row.expires_at),
     bot_ids: row.bot_ids,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
   };
 }
 
@@ -65,8 +69,7 @@ const licenses = (db: Db): LicensesRepository =>
     table: 'licenses',
     select: (db) => db.selectFrom('licenses').selectAll('licenses').select(licenseBotIds),
     filter: (qb, q) => {
-      if (q.status) qb = qb.where('licenses.status', '=', q.status);
-      if (q.type) qb = qb.where('licenses.type', '=', q.type);
+      qb = matching(qb, { status: q.status, type: q.type });
       if (q.bot_id) {
         qb = isUuid(q.bot_id)
           ? qb.where(
@@ -74,37 +77,22 @@ const licenses = (db: Db): LicensesRepository =>
             )
           : qb.where(NO_ROWS);
       }
-      if (q.expires_from) qb = qb.where('licenses.expires_at', '>=', new Date(q.expires_from));
-      if (q.expires_to) qb = qb.where('licenses.expires_at', '<', new Date(q.expires_to));
-      return qb;
+      return inRange(qb, 'expires_at', q.expires_from, q.expires_to);
     },
     sorts: {
-      created_at: { expr: sql`licenses.created_at`, type: 'timestamptz' },
-      expires_at: {
-        expr: sql`coalesce(licenses.expires_at, 'infinity'::timestamptz)`,
-        type: 'timestamptz',
-      },
+      created_at: sortBy('licenses.created_at'),
+      expires_at: sortByTimeNullsLast('licenses.expires_at'),
     },
     toItem: toLicense,
-    insert: (db, input) =>
-      db
-        .insertInto('licenses')
-        .values({
-          legacy_id: null,
-          key: input.key,
-          type: input.type,
-          status: input.status,
-          expires_at: input.expires_at ?? null,
-        })
-        .returningAll()
-        .returning(licenseBotIds),
+    insert: (db, { bot_ids: _bots, ...license }) =>
+      db.insertInto('licenses').values(license).returningAll().returning(licenseBotIds),
     // A patch of bot_ids alone changes the license too: its updated_at moves (now(), as the
     // touch trigger would set it).
     update: (db, { bot_ids, ...fields }) =>
       db
         .updateTable('licenses')
         .set({
-          ...defined(fields),
+          ...fields,
           ...(bot_ids !== undefined ? { updated_at: sql<Date>`now()` } : {}),
         })
         .returningAll()
@@ -117,8 +105,7 @@ const licenses = (db: Db): LicensesRepository =>
 // ---- proxies ----------------------------------------------------------------------------------
 function toProxy(row: Selectable<Database['proxies']>): Proxy {
   return {
-    id: row.id,
-    legacy_id: row.legacy_id,
+    ...rowStamps(row),
     ip: row.ip,
     port: row.port,
     login: row.login,
@@ -128,8 +115,6 @@ function toProxy(row: Selectable<Database['proxies']>): Proxy {
     status: row.status as Proxy['status'],
     expires_at: iso(row.expires_at),
     bot_id: row.bot_id,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
   };
 }
 
@@ -138,59 +123,28 @@ const proxies = (db: Db): ProxiesRepository =>
     table: 'proxies',
     select: (db) => db.selectFrom('proxies').selectAll('proxies'),
     filter: (qb, q) => {
-      if (q.status) qb = qb.where('status', '=', q.status);
-      if (q.provider) qb = qb.where('provider', '=', q.provider);
-      if (q.country) qb = qb.where('country', '=', q.country);
-      if (q.bot_id) qb = isUuid(q.bot_id) ? qb.where('bot_id', '=', q.bot_id) : qb.where(NO_ROWS);
-      if (q.expires_from) qb = qb.where('expires_at', '>=', new Date(q.expires_from));
-      if (q.expires_to) qb = qb.where('expires_at', '<', new Date(q.expires_to));
-      return qb;
+      qb = matching(qb, { status: q.status, provider: q.provider, country: q.country });
+      return inRange(ofBot(qb, q.bot_id), 'expires_at', q.expires_from, q.expires_to);
     },
     sorts: {
-      created_at: { expr: sql`proxies.created_at`, type: 'timestamptz' },
-      expires_at: {
-        expr: sql`coalesce(proxies.expires_at, 'infinity'::timestamptz)`,
-        type: 'timestamptz',
-      },
+      created_at: sortBy('proxies.created_at'),
+      expires_at: sortByTimeNullsLast('proxies.expires_at'),
     },
     toItem: toProxy,
-    insert: (db, input) =>
-      db
-        .insertInto('proxies')
-        .values({
-          legacy_id: null,
-          ip: input.ip,
-          port: input.port,
-          login: input.login ?? null,
-          password: input.password ?? null,
-          provider: input.provider,
-          country: input.country ?? null,
-          status: input.status,
-          expires_at: input.expires_at ?? null,
-          bot_id: botRef(input.bot_id) ?? null,
-          legacy_bot_id: null,
-        })
-        .returningAll(),
-    update: (db, patch) =>
-      db
-        .updateTable('proxies')
-        .set(defined({ ...patch, bot_id: botRef(patch.bot_id) }))
-        .returningAll(),
+    insert: (db, input) => db.insertInto('proxies').values(withBotRef(input)).returningAll(),
+    update: (db, patch) => db.updateTable('proxies').set(withBotRef(patch)).returningAll(),
   });
 
 // ---- subscriptions ----------------------------------------------------------------------------
 function toSubscription(row: Selectable<Database['subscriptions']>): Subscription {
   return {
-    id: row.id,
-    legacy_id: row.legacy_id,
+    ...rowStamps(row),
     name: row.name,
     type: row.type as Subscription['type'],
     price: row.price,
     currency: row.currency,
     renews_at: iso(row.renews_at),
     bot_id: row.bot_id,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
   };
 }
 
@@ -199,40 +153,16 @@ const subscriptions = (db: Db): SubscriptionsRepository =>
     table: 'subscriptions',
     select: (db) => db.selectFrom('subscriptions').selectAll('subscriptions'),
     filter: (qb, q) => {
-      if (q.type) qb = qb.where('type', '=', q.type);
-      if (q.currency) qb = qb.where('currency', '=', q.currency);
-      if (q.bot_id) qb = isUuid(q.bot_id) ? qb.where('bot_id', '=', q.bot_id) : qb.where(NO_ROWS);
-      if (q.renews_from) qb = qb.where('renews_at', '>=', new Date(q.renews_from));
-      if (q.renews_to) qb = qb.where('renews_at', '<', new Date(q.renews_to));
-      return qb;
+      qb = matching(qb, { type: q.type, currency: q.currency });
+      return inRange(ofBot(qb, q.bot_id), 'renews_at', q.renews_from, q.renews_to);
     },
     sorts: {
-      created_at: { expr: sql`subscriptions.created_at`, type: 'timestamptz' },
-      renews_at: {
-        expr: sql`coalesce(subscriptions.renews_at, 'infinity'::timestamptz)`,
-        type: 'timestamptz',
-      },
+      created_at: sortBy('subscriptions.created_at'),
+      renews_at: sortByTimeNullsLast('subscriptions.renews_at'),
     },
     toItem: toSubscription,
-    insert: (db, input) =>
-      db
-        .insertInto('subscriptions')
-        .values({
-          legacy_id: null,
-          name: input.name,
-          type: input.type,
-          price: input.price,
-          currency: input.currency,
-          renews_at: input.renews_at ?? null,
-          bot_id: botRef(input.bot_id) ?? null,
-          legacy_bot_id: null,
-        })
-        .returningAll(),
-    update: (db, patch) =>
-      db
-        .updateTable('subscriptions')
-        .set(defined({ ...patch, bot_id: botRef(patch.bot_id) }))
-        .returningAll(),
+    insert: (db, input) => db.insertInto('subscriptions').values(withBotRef(input)).returningAll(),
+    update: (db, patch) => db.updateTable('subscriptions').set(withBotRef(patch)).returningAll(),
   });
 
 export function kyselyResourcesRepositories(db: Db): ResourcesRepositories {

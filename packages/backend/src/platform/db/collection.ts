@@ -14,7 +14,7 @@ import {
 } from 'kysely';
 import type { PageOf } from '@bot-mox/contracts';
 import type { CollectionRepository } from '../repository.ts';
-import { isUuid, type Database, type Db } from './database.ts';
+import { NO_ROWS, isUuid, type Database, type Db } from './database.ts';
 import { keysetPage, type SortColumn } from './keyset.ts';
 
 /** Tables with a uuid `id`, the key of every collection. */
@@ -30,6 +30,60 @@ export interface PageQuery {
 }
 
 type Select<TB extends CollectionTable, Row> = SelectQueryBuilder<Database, TB, Row>;
+
+/** The columns every collection row has beside its own, as the contracts carry them. */
+export function rowStamps(row: {
+  id: string;
+  legacy_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}) {
+  return {
+    id: row.id,
+    legacy_id: row.legacy_id,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+type Column<TB extends CollectionTable> = keyof Database[TB] & string;
+
+/** `column = value` for each filter the query gave (an absent or empty one filters nothing). */
+export function matching<TB extends CollectionTable, O>(
+  qb: SelectQueryBuilder<Database, TB, O>,
+  filters: { [C in Column<TB>]?: string | boolean | undefined },
+): SelectQueryBuilder<Database, TB, O> {
+  for (const [column, value] of Object.entries(filters)) {
+    if (value !== undefined && value !== '')
+      qb = qb.where(sql<boolean>`${sql.ref(column)} = ${value}`);
+  }
+  return qb;
+}
+
+/** The rows of one bot; an id that is no uuid names no bot here (no rows rather than an error). */
+export function ofBot<TB extends CollectionTable, O>(
+  qb: SelectQueryBuilder<Database, TB, O>,
+  botId: string | undefined,
+): SelectQueryBuilder<Database, TB, O> {
+  if (!botId) return qb;
+  return qb.where(isUuid(botId) ? sql<boolean>`bot_id = ${botId}` : NO_ROWS);
+}
+
+/**
+ * The lists' `[from, to)` filters: `from <= column < to`, each bound only when given. Times
+ * are read as instants (`new Date`), plain dates (calendar) pass as they are.
+ */
+export function inRange<TB extends CollectionTable, O>(
+  qb: SelectQueryBuilder<Database, TB, O>,
+  column: Column<TB>,
+  from: string | undefined,
+  to: string | undefined,
+  value: (bound: string) => Date | string = (bound) => new Date(bound),
+): SelectQueryBuilder<Database, TB, O> {
+  if (from) qb = qb.where(sql<boolean>`${sql.ref(column)} >= ${value(from)}`);
+  if (to) qb = qb.where(sql<boolean>`${sql.ref(column)} < ${value(to)}`);
+  return qb;
+}
 
 /** How a collection is read: enough for list and get. */
 export interface CollectionReads<

@@ -67,13 +67,9 @@ export function botRef(id: string | null | undefined, field = 'bot_id'): string 
   return id;
 }
 
-/** The object without its undefined properties (a PATCH body becomes an UPDATE ... SET). */
-export function defined<T extends Record<string, unknown>>(
-  o: T,
-): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
+/** A body that may name a bot, with that reference checked (400 naming bot_id if it can't be). */
+export function withBotRef<B extends { bot_id?: string | null | undefined }>(body: B) {
+  return { ...body, bot_id: botRef(body.bot_id) };
 }
 
 export const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
