@@ -6,8 +6,11 @@ import type { DB } from './generated.ts';
 
 /**
  * The tables of supabase/migrations as kysely-codegen reads them from a migrated database
- * (generated.ts, written by `pnpm db:types`). Its options (.kysely-codegenrc.json) match the pg
- * parsers below: date and inet are strings, numeric and int8 strings, timestamptz Dates.
+ * (generated.ts; `pnpm db:types` rewrites it, the integration suite fails while it is stale).
+ * Its options (.kysely-codegenrc.json) make the types say what the pg parsers below return:
+ * `dateParser: string` (date is 'YYYY-MM-DD'), `numericParser: string` (numeric is a decimal
+ * string); int8 (a string), inet (a string) and timestamptz (a Date) are its defaults. Two jsonb
+ * columns are overridden to JSON objects (their check constraints say so), written as JSON text.
  */
 export type Database = DB;
 export type Db = Kysely<Database>;
