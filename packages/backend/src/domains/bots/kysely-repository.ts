@@ -8,8 +8,8 @@ import type {
   BotStatus,
   BotUpdate,
 } from '@bot-mox/contracts';
-import { KyselyCollection, inRange, matching, rowStamps } from '../../platform/db/collection.ts';
-import { iso, type Database, type Db } from '../../platform/db/database.ts';
+import { KyselyCollection, inRange, matching } from '../../platform/db/collection.ts';
+import { iso, rowStamps, type Database, type Db } from '../../platform/db/database.ts';
 import { sortBy } from '../../platform/db/keyset.ts';
 import type { BotsRepository } from './repository.ts';
 import { foldBotCounts } from './stats.ts';

@@ -7,14 +7,8 @@ import type {
   OperationListQuery,
   OperationUpdate,
 } from '@bot-mox/contracts';
-import {
-  KyselyCollection,
-  inRange,
-  matching,
-  ofBot,
-  rowStamps,
-} from '../../platform/db/collection.ts';
-import { withBotRef, type Database, type Db } from '../../platform/db/database.ts';
+import { KyselyCollection, inRange, matching, ofBot } from '../../platform/db/collection.ts';
+import { rowStamps, withBotRef, type Database, type Db } from '../../platform/db/database.ts';
 import { sortBy } from '../../platform/db/keyset.ts';
 import type { OperationsRepository } from './repository.ts';
 import { shapeSummary, type SummaryRow } from './summary.ts';

@@ -1,17 +1,12 @@
 import { sql, type Selectable } from 'kysely';
 import type { License, Proxy, Subscription } from '@bot-mox/contracts';
+import { KyselyCollection, inRange, matching, ofBot } from '../../platform/db/collection.ts';
 import {
-  KyselyCollection,
-  inRange,
-  matching,
-  ofBot,
-  rowStamps,
-} from '../../platform/db/collection.ts';
-import {
+  iso,
   NO_ROWS,
   botRef,
   isUuid,
-  iso,
+  rowStamps,
   withBotRef,
   type Database,
   type Db,

@@ -1,13 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { CalendarEvent, Note, Task } from '@bot-mox/contracts';
-import {
-  KyselyCollection,
-  inRange,
-  matching,
-  ofBot,
-  rowStamps,
-} from '../../platform/db/collection.ts';
-import { iso, withBotRef, type Database, type Db } from '../../platform/db/database.ts';
+import { KyselyCollection, inRange, matching, ofBot } from '../../platform/db/collection.ts';
+import { iso, rowStamps, withBotRef, type Database, type Db } from '../../platform/db/database.ts';
 import { sortBy, sortByTimeNullsLast } from '../../platform/db/keyset.ts';
 import type {
   CalendarRepository,

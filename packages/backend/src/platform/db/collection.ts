@@ -31,21 +31,6 @@ export interface PageQuery {
 
 type Select<TB extends CollectionTable, Row> = SelectQueryBuilder<Database, TB, Row>;
 
-/** The columns every collection row has beside its own, as the contracts carry them. */
-export function rowStamps(row: {
-  id: string;
-  legacy_id: string | null;
-  created_at: Date;
-  updated_at: Date;
-}) {
-  return {
-    id: row.id,
-    legacy_id: row.legacy_id,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
-}
-
 type Column<TB extends CollectionTable> = keyof Database[TB] & string;
 
 /** `column = value` for each filter the query gave (an absent or empty one filters nothing). */

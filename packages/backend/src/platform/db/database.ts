@@ -77,5 +77,20 @@ export function withBotRef<B extends { bot_id?: string | null | undefined }>(bod
 
 export const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
+/** The columns every collection row has beside its own, as the contracts carry them. */
+export function rowStamps(row: {
+  id: string;
+  legacy_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}) {
+  return {
+    id: row.id,
+    legacy_id: row.legacy_id,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
 /** A filter that no row passes (e.g. a bot_id that is no uuid names no bot here). */
 export const NO_ROWS = sql<boolean>`false`;
