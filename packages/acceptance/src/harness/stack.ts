@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { SignJWT } from 'jose';
+import { mintJwt } from '@bot-mox/backend/test-support';
 import {
   DockerComposeEnvironment,
   getContainerRuntimeClient,
@@ -228,12 +228,7 @@ export async function startStack(options: StackOptions = {}): Promise<StartedSta
         sub: '0b8c7f52-6a8e-4d0c-9b1f-2f0f5d2b7a11',
       },
       expiresIn = '1h',
-    ) =>
-      new SignJWT(claims)
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setIssuedAt()
-        .setExpirationTime(expiresIn)
-        .sign(new TextEncoder().encode(secrets.SUPABASE_JWT_SECRET)),
+    ) => mintJwt(secrets.SUPABASE_JWT_SECRET, claims, { expiresIn }),
     compose,
     down: async () => {
       await dispatcher.close();
