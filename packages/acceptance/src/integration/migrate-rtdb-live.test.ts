@@ -83,7 +83,17 @@ beforeAll(async () => {
     throw new Error(
       `the legacy export fixture is missing: ${FIXTURE} (shared/ beside the checkout)`,
     );
-  [db, rtdb] = await Promise.all([startPostgres(), startRtdb(fixture)]);
+  // Both at once; when one fails to start, the other is stopped before the error is reported.
+  const [pgStart, rtdbStart] = await Promise.allSettled([startPostgres(), startRtdb(fixture)]);
+  if (pgStart.status === 'rejected' || rtdbStart.status === 'rejected') {
+    await Promise.all(
+      [pgStart, rtdbStart].map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)),
+    );
+    throw pgStart.status === 'rejected'
+      ? pgStart.reason
+      : (rtdbStart as PromiseRejectedResult).reason;
+  }
+  [db, rtdb] = [pgStart.value, rtdbStart.value];
   process.env.FIREBASE_DATABASE_EMULATOR_HOST = rtdb.emulatorHost;
   admin = connectRtdb({ RTDB_URL: rtdb.url, FIREBASE_DATABASE_EMULATOR_HOST: rtdb.emulatorHost });
 }, 300_000);
