@@ -35,7 +35,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     .withUsername('postgres')
     .withPassword(password)
     .withDatabase('postgres')
-    .withLabels({ 'org.bot-mox.suite': 'acceptance' });
+    .withLabels({ 'org.bot-mox.suite': 'acceptance' })
+    // initdb plus the Supabase init takes 20 s on a quiet machine and past the default 120 s on
+    // a loaded one; a slow start is not a failure.
+    .withStartupTimeout(300_000);
   if (options.network) builder = builder.withNetwork(options.network).withNetworkAliases(alias);
   const container = await builder.start();
   const hostPart = `${container.getHost()}:${container.getPort()}/postgres`;
