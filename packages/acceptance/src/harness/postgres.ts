@@ -37,7 +37,14 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     .withDatabase('postgres')
     .withLabels({ 'org.bot-mox.suite': 'acceptance' })
     // initdb plus the Supabase init takes 20 s on a quiet machine and past the default 120 s on
-    // a loaded one; a slow start is not a failure.
+    // a loaded one, where a `docker exec` of pg_isready alone can take more than the default
+    // check's 1 s timeout: a slow start is not a failure. TCP, as the init server has no port.
+    .withHealthCheck({
+      test: ['CMD-SHELL', `PGPASSWORD=${password} pg_isready -h 127.0.0.1 -U postgres -d postgres`],
+      interval: 1000,
+      timeout: 10_000,
+      retries: 300,
+    })
     .withStartupTimeout(300_000);
   if (options.network) builder = builder.withNetwork(options.network).withNetworkAliases(alias);
   const container = await builder.start();
