@@ -14,4 +14,33 @@ export default tseslint.config(
       'no-undef': 'off',
     },
   },
+  // The legacy RTDB code is deleted after cutover (issue 15, phase 6): it lives in one folder,
+  // and only the files listed in `ignores` below may import it, so that deleting them and the
+  // folder leaves everything else compiling (packages/backend/src/legacy/rtdb/README.md).
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: [
+      'packages/backend/src/legacy/rtdb/**',
+      'packages/backend/src/cli/index.ts',
+      'packages/acceptance/src/**/*rtdb*',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/legacy/rtdb/**', '@bot-mox/backend/legacy-rtdb'],
+              message:
+                'RTDB code is imported only where its README allows (removable after cutover).',
+            },
+            {
+              group: ['firebase-admin', 'firebase-admin/*', 'firebase', 'firebase/*'],
+              message: 'The Firebase SDK belongs to packages/backend/src/legacy/rtdb only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -18,6 +18,8 @@ export const unitProjects = [
     test: { name: 'backend', root: 'packages/backend', include: ['src/**/*.test.ts'] },
   }),
   './packages/frontend/vitest.config.ts',
+  // The repo's own scripts (scripts/*.test.ts): the workflow lint and its fixtures.
+  defineProject({ test: { name: 'scripts', root: '.', include: ['scripts/**/*.test.ts'] } }),
 ];
 
 export const dockerProjects = [

@@ -4,6 +4,8 @@
 # which Playwright records the video of a failing test.
 # Playwright never downloads a browser of its own here (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1).
 # Idempotent: installs only what is missing; prints the browser's version.
+# PLAYWRIGHT_CHROMIUM_EXECUTABLE names another Chromium-family browser to use instead (the GitHub
+# workflows point it at the runner's Chrome: Ubuntu's `chromium` package is a snap stub).
 #   usage: scripts/setup-chromium.sh
 set -euo pipefail
 
@@ -11,7 +13,12 @@ log() { echo "[setup-chromium] $*"; }
 sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+browser="${PLAYWRIGHT_CHROMIUM_EXECUTABLE:-chromium}"
+if [ -n "${PLAYWRIGHT_CHROMIUM_EXECUTABLE:-}" ]; then
+  [ -x "$browser" ] || { log "PLAYWRIGHT_CHROMIUM_EXECUTABLE=$browser is not an executable"; exit 1; }
+else
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
 command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 
@@ -20,4 +27,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-log "$(chromium --version 2>/dev/null || echo 'chromium: no version') at $(command -v chromium); certutil at $(command -v certutil); ffmpeg at $(command -v ffmpeg)"
+log "$("$browser" --version 2>/dev/null || echo "$browser: no version") at $(command -v "$browser"); certutil at $(command -v certutil); ffmpeg at $(command -v ffmpeg)"

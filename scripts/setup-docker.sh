@@ -9,7 +9,6 @@ log() { echo "[setup-docker] $*"; }
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd.log}"
 PLUGIN_DIR="${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins"
 PLUGIN_CACHE="${BOTMOX_CACHE:-$HOME/.cache/bot-mox}/docker-plugins"
-MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
 sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -43,20 +42,11 @@ if ! command -v ssh >/dev/null 2>&1 || ! command -v ssh-keygen >/dev/null 2>&1; 
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client >/dev/null
 fi
 
-# 2. The compose v2 and buildx plugins, from Debian trixie's .debs (they need only libc >= 2.34).
-# Downloaded with a private apt configuration, so the host's apt sources stay as they are.
+# 2. The compose v2 and buildx plugins, from Debian trixie's .debs (scripts/lib/trixie-debs.sh).
+. "$(dirname "${BASH_SOURCE[0]}")/lib/trixie-debs.sh"
 install_plugins_from_trixie() {
-  local work; work="$(mktemp -d)"
-  mkdir -p "$work/lists/partial" "$work/archives/partial" "$PLUGIN_CACHE"
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-trixie-stable.gpg] $MIRROR trixie main" >"$work/sources.list"
-  local apt_opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
-    -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work" -o "Dir::State::status=/dev/null"
-    -o "APT::Architecture=amd64" -o "APT::Architectures::=amd64" -o "Debug::NoLocking=1")
   log "fetching docker-compose and docker-buildx from Debian trixie"
-  apt-get "${apt_opts[@]}" update -qq
-  (cd "$work" && apt-get "${apt_opts[@]}" download docker-compose docker-buildx >/dev/null)
-  for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$PLUGIN_CACHE"; done
-  rm -rf "$work"
+  extract_trixie_debs "$PLUGIN_CACHE" docker-compose docker-buildx
 }
 
 if has_compose && has_buildx; then

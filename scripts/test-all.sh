@@ -22,22 +22,12 @@ since="$(date +%s)"
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd.log}"
 log_start=$(( $(wc -l <"$DOCKERD_LOG" 2>/dev/null || echo 0) + 1 ))
 
-step "setup: pnpm and dependencies"
-bash scripts/setup-node.sh || exit 1
+# Each gate is scripts/ci-gate.sh <gate>, which the GitHub workflows run step by step too.
+step "setup: pnpm and dependencies, Docker engine, browser for e2e, stand-in images"
+bash scripts/ci-gate.sh setup || exit 1
 
-step "setup: Docker engine"
-bash scripts/setup-docker.sh || exit 1
-
-step "setup: browser for e2e (Debian chromium, certutil, ffmpeg)"
-bash scripts/setup-chromium.sh || exit 1
-
-if [ -n "${IMAGES_OVERRIDE:-}" ]; then
-  step "setup: images (override $IMAGES_OVERRIDE: stand-ins built here)"
-  bash deploy/airgap/build-standins.sh || exit 1
-fi
-
-step "setup: our images (pnpm images:build, tagged like CI tags them)"
-bash scripts/images-build.sh || exit 1
+step "build: our images (pnpm images:build, tagged like CI tags them)"
+bash scripts/ci-gate.sh build || exit 1
 
 # Ryuk (Testcontainers' reaper) is an image of its own; where it isn't here it can't be pulled
 # either, so clean up by label instead (trap below).
@@ -54,39 +44,22 @@ rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 status=0
 crashed=()
 
-run_gate() { # <name> <command...>: a check without test counts (lint, typecheck)
-  local name="$1"; shift
-  step "$name"
-  if ! "$@"; then status=1; crashed+=(--crashed "$name"); fi
-}
-
-run_vitest() { # <name> <pnpm script>
-  local name="$1" script="$2"
-  step "$name (pnpm $script)"
-  pnpm run "$script" --reporter=default --reporter=json --outputFile.json="$RESULTS/$name.json"
-  local rc=$?
-  if [ $rc -ne 0 ]; then
+run_gate() { # <gate>: scripts/ci-gate.sh <gate>; a gate without test counts (lint, typecheck)
+  # or whose JSON report is missing counts as crashed.
+  step "$1"
+  if ! bash scripts/ci-gate.sh "$1"; then
     status=1
-    [ -s "$RESULTS/$name.json" ] || crashed+=(--crashed "$name")
+    [ -s "$RESULTS/$1.json" ] || crashed+=(--crashed "$1")
   fi
 }
 
-run_gate lint pnpm lint
-run_gate typecheck pnpm typecheck
-run_vitest unit test
-run_vitest integration test:integration
-run_vitest stack test:stack
-
+run_gate lint
+run_gate typecheck
+run_gate unit
+run_gate integration
+run_gate stack
 # e2e: prod-sim from the same images, driven by Debian's chromium (playwright.config.ts).
-step "e2e (pnpm e2e)"
-# Its own compose project, removed with its volumes at the end: a person's prod-sim keeps its data.
-STACK_PROJECT="botmox-e2e-$(date +%s)" E2E_DOWN_VOLUMES=1 \
-  E2E_AIRGAP="$([ -n "${IMAGES_OVERRIDE:-}" ] && echo 1 || echo 0)" E2E_JSON_REPORT="$RESULTS/e2e.json" pnpm e2e
-rc=$?
-if [ $rc -ne 0 ]; then
-  status=1
-  [ -s "$RESULTS/e2e.json" ] || crashed+=(--crashed e2e)
-fi
+run_gate e2e
 
 # Nothing here may pull: every image is built locally or was already present.
 # Successful pulls show as events; failed ones only in the daemon's log (POST /images/create).

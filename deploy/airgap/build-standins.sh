@@ -4,9 +4,10 @@
 # (no registry is reachable here). Idempotent: an image whose recipe (its folder here, plus its
 # base's hash) is unchanged is skipped, by the label org.bot-mox.recipe-hash; a changed recipe
 # rebuilds it and everything built on it.
-#   usage: build-standins.sh [name...]   names: debian node postgres caddy s3 nginx registry vps
+#   usage: build-standins.sh [name...]   names: debian node postgres caddy s3 nginx registry vps rtdb
 #   (default: all). nginx is for pnpm bench:stack only (the peer proxy beside Caddy); registry
-#   and vps are the deploy rehearsals' simulator (DESIGN §12). None is part of the stack.
+#   and vps are the deploy rehearsals' simulator (DESIGN §12); rtdb is the legacy Realtime
+#   Database of the migration tests (firebase-server, DESIGN §4). None is part of the stack.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -26,9 +27,10 @@ set -a
 set +a
 
 declare -A IMAGE=([debian]="$DEBIAN_IMAGE" [node]="$NODE_IMAGE" [postgres]="$POSTGRES_IMAGE" [caddy]="$CADDY_IMAGE" [s3]="$S3_IMAGE"
-  [nginx]="$NGINX_IMAGE" [registry]="$CONTAINER_REGISTRY_IMAGE" [vps]="$VPS_SIM_IMAGE")
-declare -A BASE=([node]=debian [postgres]=debian [caddy]=debian [s3]=debian [nginx]=debian [registry]=debian [vps]=debian)
-ORDER=(debian node postgres caddy s3 nginx registry vps)
+  [nginx]="$NGINX_IMAGE" [registry]="$CONTAINER_REGISTRY_IMAGE" [vps]="$VPS_SIM_IMAGE"
+  [rtdb]="$RTDB_SERVER_IMAGE")
+declare -A BASE=([node]=debian [postgres]=debian [caddy]=debian [s3]=debian [nginx]=debian [registry]=debian [vps]=debian [rtdb]=node)
+ORDER=(debian node postgres caddy s3 nginx registry vps rtdb)
 
 recipe_hash() { # <name>: hash of the recipe folder and of the base image's recipe
   local name="$1" base="${BASE[$1]:-}"
@@ -66,7 +68,7 @@ build_one() {
     *)
       local ctx; ctx="$(mktemp -d /tmp/bot-mox-standin.XXXXXX)"
       cp -a "$AIRGAP/$name/." "$ctx/"
-      local args=(--build-arg "DEBIAN_IMAGE=$DEBIAN_IMAGE" --label "$LABEL=$hash" -t "$image")
+      local args=(--build-arg "DEBIAN_IMAGE=$DEBIAN_IMAGE" --build-arg "NODE_IMAGE=$NODE_IMAGE" --label "$LABEL=$hash" -t "$image")
       if [ "$name" = node ]; then
         # shellcheck source=/dev/null
         . "$AIRGAP/node/versions.env"

@@ -5,6 +5,9 @@
 --   pg_read_all_data    pg_dump reads every table and sequence
 --   BYPASSRLS           pg_dump refuses to dump a table whose rows RLS would hide
 --   ops.runs            it records its own runs (insert, update); nothing else is writable
+--   pg_switch_wal()     `ops backup --reason pre-deploy` closes the current WAL segment, so the
+--                       streamed WAL holds everything up to the deploy (execute on that one
+--                       function only; Postgres 15 revokes it from public)
 select set_config('botmox.backup_role', :'role', false),
        set_config('botmox.backup_pw', :'pw', false);
 do $$
@@ -19,6 +22,7 @@ begin
     'alter role %I login replication bypassrls inherit nosuperuser nocreatedb nocreaterole password %L',
     r, pw);
   execute format('grant pg_read_all_data to %I', r);
+  execute format('grant execute on function pg_catalog.pg_switch_wal() to %I', r);
   if to_regclass('ops.runs') is not null then
     execute format('grant usage on schema ops to %I', r);
     execute format('grant select, insert, update on ops.runs to %I', r);

@@ -3,7 +3,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SignJWT } from 'jose';
 import { Bot, BotStats, Problem, type BotCreate } from '@bot-mox/contracts';
 import { createApp, type AppDeps } from './app.ts';
 import { ListCaches } from './platform/list-cache.ts';
@@ -11,6 +10,7 @@ import { parseConfig } from './config.ts';
 import type { Repositories } from './domains/index.ts';
 import { createLogger } from './platform/logger.ts';
 import { foldBotCounts } from './domains/bots/stats.ts';
+import { mintJwt } from './test-support/jwt.ts';
 
 const SECRET = 's'.repeat(40);
 
@@ -61,15 +61,8 @@ const unused = new Proxy(
   { get: () => () => Promise.reject(new Error('not used in this test')) },
 );
 
-async function token(
-  claims: Record<string, unknown>,
-  opts: { exp?: string; secret?: string } = {},
-) {
-  const jwt = new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256' })
-    .setExpirationTime(opts.exp ?? '1h');
-  return jwt.sign(new TextEncoder().encode(opts.secret ?? SECRET));
-}
+const token = (claims: Record<string, unknown>, opts: { exp?: string; secret?: string } = {}) =>
+  mintJwt(opts.secret ?? SECRET, claims, { expiresIn: opts.exp });
 
 function start(
   env: Record<string, string> = {},
@@ -246,6 +239,40 @@ describe('the API edge', () => {
     expect(
       (await fetch(`${url}/bots`, { headers: { authorization: `Bearer ${user}` } })).status,
     ).toBe(200);
+  });
+
+  it('503 problem+json on every artifact route without an installer service (S3 off)', async () => {
+    const id = '0b8c7f52-6a8e-4d0c-9b1f-2f0f5d2b7a11';
+    const auth = { authorization: `Bearer ${user}` };
+    const calls: [string, string, unknown?][] = [
+      ['GET', '/artifacts/installers'],
+      [
+        'POST',
+        '/artifacts/installers',
+        {
+          platform: 'windows',
+          version: '1.0.0',
+          file_name: 'setup.exe',
+          size_bytes: 10,
+          content_type: 'application/octet-stream',
+        },
+      ],
+      ['POST', `/artifacts/installers/${id}/complete`],
+      ['GET', `/artifacts/installers/${id}/download`],
+      ['DELETE', `/artifacts/installers/${id}`],
+    ];
+    for (const [method, path, body] of calls) {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: body ? { ...auth, 'content-type': 'application/json' } : auth,
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const p = await problem(res, 503);
+      expect(p.detail, `${method} ${path}`).toMatch(/S3_ENDPOINT/);
+      expect(res.headers.get('retry-after')).toBe('30');
+    }
+    // Auth still comes first.
+    await problem(await fetch(`${base}/artifacts/installers`), 401);
   });
 
   it('keeps the caller’s request id, and never leaks internals on a 500', async () => {

@@ -14,8 +14,7 @@ import { financeRoutes } from './domains/finance/routes.ts';
 import { settingsRoutes } from './domains/settings/routes.ts';
 import { SettingsService } from './domains/settings/service.ts';
 import { artifactsRoutes } from './domains/artifacts/routes.ts';
-import { ArtifactsService } from './domains/artifacts/service.ts';
-import type { ArtifactsRepository } from './domains/artifacts/repository.ts';
+import type { ArtifactsService } from './domains/artifacts/service.ts';
 import { createTokenVerifier, type TokenVerifier } from './platform/auth.ts';
 import { mount, type MountContext } from './platform/http/endpoint.ts';
 import { errorHandler, notFoundHandler } from './platform/http/problem.ts';
@@ -135,19 +134,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
   api.use(workspaceRoutes(ctx, deps.repositories.workspace));
   api.use(financeRoutes(ctx, deps.repositories.operations));
   api.use(settingsRoutes(ctx, new SettingsService(deps.repositories.settings)));
-  api.use(
-    artifactsRoutes(
-      ctx,
-      deps.artifacts ??
-        new ArtifactsService({
-          repo: undefined as unknown as ArtifactsRepository, // never reached: 503 first
-          storage: undefined,
-          config: config.artifacts,
-          presignTtlSeconds: config.s3.presignTtlSeconds,
-          log,
-        }),
-    ),
-  );
+  api.use(artifactsRoutes(ctx, deps.artifacts));
 
   app.use('/api/v1', api);
   app.use(notFoundHandler);

@@ -13,4 +13,3 @@ export { createLogger } from './platform/logger.ts';
 export { createTokenVerifier, type AuthContext } from './platform/auth.ts';
 export { EVENTS_CHANNEL } from './platform/events/listener.ts';
 export type { ReadinessCheck, CheckResult } from './platform/health.ts';
-export { summarizeOperations } from './domains/finance/summary.ts';

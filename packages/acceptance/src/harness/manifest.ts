@@ -18,6 +18,7 @@ export type ImageKey =
   | 'STORAGE_API_IMAGE'
   | 'CONTAINER_REGISTRY_IMAGE'
   | 'VPS_SIM_IMAGE'
+  | 'RTDB_SERVER_IMAGE'
   | 'NGINX_IMAGE';
 
 function readEnvFile(file: string): Record<string, string> {
@@ -64,8 +65,8 @@ export async function requireImage(key: ImageKey): Promise<string> {
     // Test-only images (VPS_SIM_IMAGE) have no upstream: always built here.
     const how = process.env.IMAGES_OVERRIDE
       ? 'bash deploy/airgap/build-standins.sh'
-      : key === 'VPS_SIM_IMAGE'
-        ? 'bash deploy/airgap/build-standins.sh vps'
+      : key === 'VPS_SIM_IMAGE' || key === 'RTDB_SERVER_IMAGE'
+        ? `bash deploy/airgap/build-standins.sh ${key === 'VPS_SIM_IMAGE' ? 'vps' : 'rtdb'}`
         : `docker pull ${name}, or set IMAGES_OVERRIDE=deploy/images.airgap.env and run bash deploy/airgap/build-standins.sh`;
     throw new MissingImageError(
       `image ${name} (${key}) is not on this machine; build it with: ${how}`,

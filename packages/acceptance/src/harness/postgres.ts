@@ -35,7 +35,17 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     .withUsername('postgres')
     .withPassword(password)
     .withDatabase('postgres')
-    .withLabels({ 'org.bot-mox.suite': 'acceptance' });
+    .withLabels({ 'org.bot-mox.suite': 'acceptance' })
+    // initdb plus the Supabase init takes 20 s on a quiet machine and past the default 120 s on
+    // a loaded one, where a `docker exec` of pg_isready alone can take more than the default
+    // check's 1 s timeout: a slow start is not a failure. TCP, as the init server has no port.
+    .withHealthCheck({
+      test: ['CMD-SHELL', `PGPASSWORD=${password} pg_isready -h 127.0.0.1 -U postgres -d postgres`],
+      interval: 1000,
+      timeout: 10_000,
+      retries: 300,
+    })
+    .withStartupTimeout(300_000);
   if (options.network) builder = builder.withNetwork(options.network).withNetworkAliases(alias);
   const container = await builder.start();
   const hostPart = `${container.getHost()}:${container.getPort()}/postgres`;

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { SignJWT } from 'jose';
+import { mintJwt } from '@bot-mox/backend/test-support';
 import {
   DockerComposeEnvironment,
   getContainerRuntimeClient,
@@ -73,8 +73,8 @@ export interface StartedStack {
   /** One of our images under test: <REGISTRY>/bot-mox-<name>:<tag>. */
   image(name: 'backend' | 'frontend' | 'ops'): string;
   mintToken(claims?: Record<string, unknown>, expiresIn?: string): Promise<string>;
-  /** docker compose with this project's files and env, e.g. run --rm migrate. */
-  compose(args: string[]): Promise<{ code: number; output: string }>;
+  /** docker compose with this project's files and env (plus `env`), e.g. run --rm migrate. */
+  compose(args: string[], env?: Record<string, string>): Promise<{ code: number; output: string }>;
   down(): Promise<void>;
 }
 
@@ -186,11 +186,11 @@ export async function startStack(options: StackOptions = {}): Promise<StartedSta
     '-f',
     path.join(repoRoot, 'deploy/compose.stack.yml'),
   ];
-  const compose = async (args: string[]) => {
+  const compose = async (args: string[], env: Record<string, string> = {}) => {
     const { spawn } = await import('node:child_process');
     return new Promise<{ code: number; output: string }>((resolve) => {
       const child = spawn('docker', [...composeArgs, ...args], {
-        env: { ...process.env, ...environment },
+        env: { ...process.env, ...environment, ...env },
       });
       let output = '';
       child.stdout.on('data', (d) => (output += d));
@@ -228,12 +228,7 @@ export async function startStack(options: StackOptions = {}): Promise<StartedSta
         sub: '0b8c7f52-6a8e-4d0c-9b1f-2f0f5d2b7a11',
       },
       expiresIn = '1h',
-    ) =>
-      new SignJWT(claims)
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setIssuedAt()
-        .setExpirationTime(expiresIn)
-        .sign(new TextEncoder().encode(secrets.SUPABASE_JWT_SECRET)),
+    ) => mintJwt(secrets.SUPABASE_JWT_SECRET, claims, { expiresIn }),
     compose,
     down: async () => {
       await dispatcher.close();

@@ -3,6 +3,7 @@
 // as the workflows do: over real SSH as `deploy`, with a key made for this run and the VPS's
 // host key pinned (strict host key checking on).
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,6 +46,8 @@ export interface VpsSimulator {
   vps: StartedTestContainer;
   /** Milliseconds from starting the VPS container until a command over SSH answered. */
   coldStartMs: number;
+  /** What a workflow's secrets hold for this VPS (scripts/vps-remote.sh's env), host 127.0.0.1. */
+  sshEnv(): { VPS_HOST: string; VPS_PORT: string; VPS_SSH_KEY: string; VPS_KNOWN_HOSTS: string };
   /** Runs `cmd` on the VPS over SSH (as `deploy` unless told otherwise); never throws on exit codes. */
   ssh(cmd: string, options?: SshOptions): Promise<SshResult>;
   /** Copies files (paths relative to `localRoot`) into `remoteDir` (relative to ~deploy) over SSH. */
@@ -188,6 +191,12 @@ export async function startVpsSimulator(): Promise<VpsSimulator> {
       registry,
       vps,
       coldStartMs,
+      sshEnv: () => ({
+        VPS_HOST: '127.0.0.1',
+        VPS_PORT: String(vps.getMappedPort(SSH_PORT)),
+        VPS_SSH_KEY: readFileSync(keyFile, 'utf8'),
+        VPS_KNOWN_HOSTS: readFileSync(knownHosts, 'utf8'),
+      }),
       ssh,
       pushImage: async (localRef, name, tag) => {
         // The host daemon pushes to a localhost registry over plain HTTP (DESIGN §12).

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot, BotPage, License, Operation, OperationPage } from '@bot-mox/contracts';
 import { FinanceSummary, HealthResponse, ReadyResponse, SettingsSection } from '@bot-mox/contracts';
-import { summarizeOperations, type RunningServer } from '@bot-mox/backend';
+import type { RunningServer } from '@bot-mox/backend';
+import { summarizeOperations } from '@bot-mox/backend/test-support';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
 import { client, expectProblem, mintToken, startApi, type Client } from './support.ts';
 

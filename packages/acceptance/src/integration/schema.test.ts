@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { migrate, MigrationError } from '@bot-mox/backend/migrations';
+import { dbTypesFile, generateDbTypes } from '../harness/db-types.ts';
 import { migrationsDir, startPostgres, type StartedPostgres } from '../harness/postgres.ts';
 
 let db: StartedPostgres;
@@ -65,6 +66,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await conn?.end();
   await db?.stop();
+});
+
+describe('database types', () => {
+  it('the checked-in generated.ts is what kysely-codegen reads from the migrated schema', async () => {
+    const fromMigrations = await generateDbTypes(db.url, null);
+    const checkedIn = await readFile(dbTypesFile, 'utf8');
+    expect(checkedIn, 'stale: run `pnpm db:types` and commit the result').toBe(fromMigrations);
+  });
 });
 
 describe('row level security', () => {

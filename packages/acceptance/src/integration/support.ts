@@ -1,22 +1,18 @@
 // Shared set-up of the backend integration tests: a real server in-process over the harness's
 // Postgres, and real Supabase-style tokens minted with the configured secret.
-import { SignJWT } from 'jose';
 import { expect } from 'vitest';
 import { Problem } from '@bot-mox/contracts';
 import { createLogger, parseConfig, startServer, type RunningServer } from '@bot-mox/backend';
+import { mintJwt } from '@bot-mox/backend/test-support';
 import { migrationsDir } from '../harness/postgres.ts';
 
 export const JWT_SECRET = 'integration-secret-'.padEnd(48, 'x');
 
-export async function mintToken(
+export function mintToken(
   claims: Record<string, unknown> = { role: 'authenticated', aud: 'authenticated', sub: 'user-1' },
   options: { expiresIn?: string; secret?: string } = {},
 ): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt()
-    .setExpirationTime(options.expiresIn ?? '1h')
-    .sign(new TextEncoder().encode(options.secret ?? JWT_SECRET));
+  return mintJwt(options.secret ?? JWT_SECRET, claims, { expiresIn: options.expiresIn });
 }
 
 export function testEnv(

@@ -1,7 +1,8 @@
 // Backups that prove themselves (issue 12, DESIGN §13), on the compose stack as it ships: the
 // backup role and its pg_hba rule, `ops backup` (pg_dump + manifest), `ops restore-drill` into
-// the drill-db service, and loud failure on a corrupt dump. One partial stack (db, migrate,
-// backup-init, backup; drill-db under its profile) shared by the tests of this file.
+// the drill-db service, loud failure on a corrupt dump, WAL streaming over a slot (health, lag,
+// a killed streamer), base backups, retention and `ops pitr-drill`. One partial stack (db,
+// migrate, backup-init, backup; drill-db under its profile) shared by the tests of this file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type StartedStack } from '../harness/stack.ts';
 
@@ -22,6 +23,12 @@ interface RunSummary {
   rows_restored?: number;
   mismatches?: { table: string }[];
   rto_seconds?: number;
+  target?: string;
+  last_transaction_at?: string | null;
+  restore_seconds?: number;
+  wal_wait_seconds?: number;
+  wal_switch_lsn?: string;
+  wal_streamed_seconds?: number;
 }
 
 /** Runs `ops <args>` in the backup service; returns its exit code and final JSON summary line. */
@@ -59,16 +66,28 @@ const backupSql = (sql: string, env: Record<string, string> = {}) =>
 const SEEDED = 40;
 
 beforeAll(async () => {
-  // The scheduler's first dump at once (its default waits for the stack to settle).
+  // The scheduler's first dump at once (its default waits for the stack to settle; the first
+  // base backup keeps its delay: the tests take one); a low lag limit (half a WAL segment), so that a stalled streamer shows in health soon; time
+  // between a killed streamer and its restart, to see health report the stop.
   stack = await startStack({
     services: ['backup'],
-    env: { BACKUP_FIRST_DUMP_DELAY_SECONDS: '0' },
+    env: {
+      BACKUP_FIRST_DUMP_DELAY_SECONDS: '0',
+      BACKUP_WAL_MAX_LAG_BYTES: String(8 * 1024 * 1024),
+      BACKUP_WAL_RESTART_SECONDS: '5',
+    },
   });
   const drill = await stack.compose(['--profile', 'drill', 'up', '-d', '--wait', 'drill-db']);
   expect(drill.code, drill.output).toBe(0);
 }, 300_000);
 
 afterAll(async () => {
+  // A db crash during the run (it drops the streamer's connection too) should not go unseen.
+  const dbLog = await stack?.compose(['logs', '--no-color', 'db']);
+  const crashes = dbLog?.output
+    .split('\n')
+    .filter((l) => /terminated by signal|crash of another/.test(l));
+  if (crashes?.length) console.warn(`db crashed during the run:\n${crashes.join('\n')}`);
   // With the profile, so that drill-db and its volume go too (the harness's down omits it).
   await stack?.compose(['--profile', 'drill', 'down', '--volumes', '--timeout', '20']);
   await stack?.down();
@@ -214,4 +233,222 @@ describe('the backup service', () => {
     expect(health.code, health.output).toBe(0);
     expect(health.output).toMatch(/^ok: last good dump \d+ s ago/m);
   });
+});
+
+/** `ops health` in the backup service: exit code and its `wal:` line. */
+async function walHealth(): Promise<{ code: number; output: string; wal: string }> {
+  const { code, output } = await stack.compose(['exec', '-T', 'backup', 'ops', 'health']);
+  return { code, output, wal: output.split('\n').find((l) => l.startsWith('wal: ')) ?? '' };
+}
+
+/** Polls `ops health` until it passes; fails after `seconds`. */
+async function untilHealthy(seconds: number): Promise<string> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const health = await walHealth();
+    if (health.code === 0) return health.output;
+    if (Date.now() > deadline) throw new Error(`ops health still failing:\n${health.output}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** Signals the pg_receivewal that the backup service's loop runs (its pid is in the state dir). */
+async function signalStreamer(signal: 'STOP' | 'CONT' | 'KILL', then = 'true') {
+  return stack.compose([
+    'exec',
+    '-T',
+    'backup',
+    'bash',
+    '-c',
+    `kill -${signal} "$(cat /tmp/ops-scheduler/wal.pid)" && ${then}`,
+  ]);
+}
+
+/** Restarts drill-db in PITR mode (it waits for the drill's restored data), then runs the drill. */
+async function pitrDrill(args: string[]) {
+  const up = await stack.compose(
+    ['--profile', 'drill', 'up', '-d', '--force-recreate', '--no-deps', 'drill-db'],
+    { DRILL_MODE: 'pitr' },
+  );
+  expect(up.code, up.output).toBe(0);
+  return ops(['pitr-drill', ...args]);
+}
+
+/** SQL on the drill-db after a PITR drill: the restored cluster, read as the backup role. */
+async function drillSql(sql: string): Promise<string> {
+  const { code, output } = await backupSql(sql, { PGHOST: 'drill-db' });
+  expect(code, output).toBe(0);
+  return output.trim();
+}
+
+describe('WAL streaming, base backups and point-in-time recovery', () => {
+  it('streams WAL over its slot, reports it in health, and takes a verified base backup', async () => {
+    expect(
+      await liveSql(
+        `select slot_type, active from pg_replication_slots where slot_name = 'botmox_wal'`,
+      ),
+    ).toBe('physical|t');
+    const health = await walHealth();
+    expect(health.code, health.output).toBe(0);
+    expect(health.wal).toMatch(
+      /^wal: streaming to \/backups\/wal \(slot botmox_wal, pid \d+, restarts \d+, behind \d+ bytes \/ \d+ s, slot retains \d+ MB \(reserved\)\)$/,
+    );
+    const base = await ops(['basebackup', '--reason', 'acceptance']);
+    expect(base.code, base.output).toBe(0);
+    expect(base.summary).toMatchObject({ kind: 'base', ok: true, recorded: true });
+    expect(base.summary.bytes).toBeGreaterThan(1_000_000);
+    expect(base.output).toMatch(/ops basebackup: pg_verifybackup /);
+    const manifest = await stack.compose(['exec', '-T', 'backup', 'cat', base.summary.manifest!]);
+    expect(JSON.parse(manifest.output)).toMatchObject({
+      kind: 'base',
+      base: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      wal: { timeline: 1, start_segment: expect.stringMatching(/^[0-9A-F]{24}$/) },
+    });
+  }, 180_000);
+
+  it('PITR: write A, note the time, write B; a drill to that time has A and not B', async () => {
+    await liveSql(`create table public.pitr_probe (id serial primary key, v text not null)`);
+    await liveSql(`insert into public.pitr_probe (v) values ('A')`);
+    const aCommitted = Date.now();
+    await new Promise((r) => setTimeout(r, 1000));
+    const target = await liveSql(
+      `select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    await liveSql(`insert into public.pitr_probe (v) values ('B')`);
+
+    const drill = await pitrDrill(['--to', target]);
+    expect(drill.code, drill.output).toBe(0);
+    expect(drill.summary).toMatchObject({ kind: 'pitr_drill', ok: true, recorded: true });
+    expect(drill.summary.target).toBe(target.replace('T', ' ').replace('Z', '+00'));
+    // The last transaction recovered is A's insert: after A, not after the target.
+    const last = Date.parse(drill.summary.last_transaction_at!);
+    expect(last).toBeGreaterThan(aCommitted - 5000);
+    expect(last).toBeLessThanOrEqual(Date.parse(target));
+    expect(drill.summary.rto_seconds).toBeGreaterThan(0);
+    expect(await drillSql(`select string_agg(v, ',' order by id) from public.pitr_probe`)).toBe(
+      'A',
+    );
+    console.info(
+      `PITR drill: RTO ${drill.summary.rto_seconds} s, last transaction ${drill.summary.last_transaction_at}, target ${target}`,
+    );
+  }, 240_000);
+
+  it('fails the PITR drill loudly when no base backup is older than the target', async () => {
+    const drill = await ops(['pitr-drill', '--to', '2001-01-01T00:00:00Z']);
+    expect(drill.code).not.toBe(0);
+    expect(drill.summary).toMatchObject({ kind: 'pitr_drill', ok: false, recorded: true });
+    expect(drill.summary.error).toMatch(/no base backup finished before 2001-01-01/);
+    const bad = await stack.compose(['exec', '-T', 'backup', 'ops', 'pitr-drill', '--to', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.output).toMatch(/--to: cannot read "soon" as a time/);
+  });
+
+  it('health fails while the streamer stalls, naming the lag and the WAL the slot retains', async () => {
+    const stop = await signalStreamer('STOP');
+    expect(stop.code, stop.output).toBe(0);
+    try {
+      // About 12 MB of WAL the stalled receiver does not take: past the 8 MB limit set above.
+      await liveSql(
+        `insert into public.pitr_probe (v) select repeat('x', 1000) from generate_series(1, 12000)`,
+      );
+      const stalled = await walHealth();
+      expect(stalled.code, stalled.output).not.toBe(0);
+      expect(stalled.wal).toMatch(/^wal: lagging: more than 8388608 bytes or 60 s behind/);
+      const behind = Number(/behind (\d+) bytes/.exec(stalled.wal)?.[1]);
+      expect(behind).toBeGreaterThan(8 * 1024 * 1024);
+      expect(Number(/slot retains (\d+) MB/.exec(stalled.wal)?.[1])).toBeGreaterThanOrEqual(8);
+    } finally {
+      await signalStreamer('CONT');
+    }
+    expect(await untilHealthy(60)).toMatch(/^wal: streaming .*behind 0 bytes/m);
+  }, 120_000);
+
+  it('the streamer killed under writes resumes from its slot: health shows the stop, the drill reaches the last write', async () => {
+    const writes = stack.compose([
+      'exec',
+      '-T',
+      'db',
+      'bash',
+      '-c',
+      `for i in $(seq 1 30); do
+         psql -X -q -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 \
+           -c "insert into public.pitr_probe (v) values ('w$i')" || exit 1
+         sleep 0.2
+       done`,
+    ]);
+    const restarts = Number(/restarts (\d+)/.exec((await walHealth()).wal)?.[1]);
+    await new Promise((r) => setTimeout(r, 1000));
+    const killed = await signalStreamer('KILL', 'sleep 0.5; ops health');
+    expect(killed.code).not.toBe(0);
+    expect(killed.output).toMatch(/^wal: not streaming: pg_receivewal is not running/m);
+    const written = await writes;
+    expect(written.code, written.output).toBe(0);
+    const resumed = await untilHealthy(60);
+    expect(Number(/^wal: streaming .*restarts (\d+),/m.exec(resumed)?.[1])).toBeGreaterThan(
+      restarts,
+    );
+    const live = await liveSql(`select count(*), max(id) from public.pitr_probe`);
+
+    const drill = await pitrDrill([]);
+    expect(drill.code, drill.output).toBe(0);
+    expect(drill.summary).toMatchObject({ kind: 'pitr_drill', ok: true, target: 'latest' });
+    // Every row the live db has, up to the last write: no gap where the streamer was down.
+    expect(await drillSql(`select count(*), max(id) from public.pitr_probe`)).toBe(live);
+    console.info(
+      `PITR drill (latest, after a killed streamer): RTO ${drill.summary.rto_seconds} s, WAL held ${drill.summary.wal_wait_seconds} s after the drill's write, last transaction ${drill.summary.last_transaction_at}`,
+    );
+  }, 240_000);
+
+  it('ops backup --reason pre-deploy also switches WAL and waits until it is streamed', async () => {
+    const backup = await ops(['backup', '--reason', 'pre-deploy']);
+    expect(backup.code, backup.output).toBe(0);
+    expect(backup.summary).toMatchObject({ kind: 'dump', ok: true });
+    expect(backup.summary.wal_switch_lsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    expect(backup.summary.wal_streamed_seconds).toBeGreaterThanOrEqual(0);
+    // The backup role may switch WAL, and nothing broader came with it.
+    const checkpoint = await backupSql('checkpoint');
+    expect(checkpoint.code).not.toBe(0);
+  }, 120_000);
+
+  it('ops prune keeps the newest set per day and week, and WAL back to the oldest kept base backup', async () => {
+    // Sets from other days and weeks than today's, and a WAL segment older than any base backup.
+    const seed = await stack.compose([
+      'exec',
+      '-T',
+      'backup',
+      'bash',
+      '-c',
+      `set -e; cd /backups
+       for s in 20250101T000000.000Z 20250102T000000.000Z 20250102T120000.000Z; do
+         echo '{}' > manifests/$s.json; echo x > dumps/$s.dump
+       done
+       echo x > wal/000000010000000000000000`,
+    ]);
+    expect(seed.code, seed.output).toBe(0);
+    const prune = await stack.compose([
+      'exec',
+      '-T',
+      ...['-e', 'BACKUP_KEEP_DAILY=2', '-e', 'BACKUP_KEEP_WEEKLY=2'],
+      'backup',
+      ...['ops', 'prune'],
+    ]);
+    expect(prune.code, prune.output).toBe(0);
+    const left = await stack.compose([
+      'exec',
+      '-T',
+      'backup',
+      'bash',
+      '-c',
+      'cd /backups && ls manifests dumps wal',
+    ]);
+    // Daily 2: today's newest and 2025-01-02's newest; weekly 2: this week's and 2025-W01's
+    // newest (the same 2025-01-02 set); 2025-01-01 and the older 2025-01-02 set go.
+    expect(left.output).toMatch(/20250102T120000\.000Z\.json/);
+    expect(left.output).not.toMatch(/20250101T000000|20250102T000000/);
+    expect(left.output).not.toMatch(/^000000010000000000000000$/m);
+    const summary = prune.output.split('\n').find((l) => l.startsWith('{"event":"ops.prune"'));
+    expect(JSON.parse(summary!)).toMatchObject({ ok: true });
+    expect(JSON.parse(summary!).deleted_wal_segments).toBeGreaterThanOrEqual(1);
+  }, 120_000);
 });

@@ -8,10 +8,39 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, requireImage } from '../harness/manifest.ts';
-import { REGISTRY_HOST, startVpsSimulator, type VpsSimulator } from '../harness/vps.ts';
+import { loadManifest, repoRoot, requireImage } from '../harness/manifest.ts';
+import {
+  REGISTRY_HOST,
+  REGISTRY_PORT,
+  startVpsSimulator,
+  type VpsSimulator,
+} from '../harness/vps.ts';
 
 const run = promisify(execFile);
+
+/** Runs a repo script on the host as CI does; never throws on exit codes. */
+async function runScript(script: string, args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run('bash', [script, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return { exitCode: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw error;
+    return { exitCode: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+// Units of a test's own, so the tests don't depend on what deploy/systemd holds.
+const PROBE_UNITS = {
+  'bot-mox-probe.service':
+    '[Unit]\nDescription=probe\n[Service]\nType=oneshot\nExecStart=/bin/true\n',
+  'bot-mox-probe.timer':
+    '[Unit]\nDescription=probe\n[Timer]\nOnCalendar=weekly\n[Install]\nWantedBy=timers.target\n',
+};
 
 describe('VPS simulator: SSH, inner dockerd, registry', { timeout: 180_000 }, () => {
   let sim: VpsSimulator;
@@ -141,6 +170,15 @@ describe('VPS simulator: SSH, inner dockerd, registry', { timeout: 180_000 }, ()
         ],
         'release',
       );
+      for (const [name, text] of Object.entries(PROBE_UNITS)) {
+        const put = await sim.ssh(
+          `mkdir -p release/deploy/systemd && cat > release/deploy/systemd/${name}`,
+          {
+            input: text,
+          },
+        );
+        expect(put.exitCode, put.stderr).toBe(0);
+      }
     });
 
     it('refuses a missing .env.prod, a placeholder or a missing key, and changes nothing', async () => {
@@ -175,6 +213,10 @@ describe('VPS simulator: SSH, inner dockerd, registry', { timeout: 180_000 }, ()
       expect(first.stdout).toContain('changed: created /opt/bot-mox/backups');
       expect(first.stdout).toContain('changed: installed /opt/bot-mox/compose.stack.yml');
       expect(first.stdout).toContain(`changed: ${envFile} mode 600`);
+      // The simulator, like any container, has no systemd: the units are skipped, and it says so.
+      expect(first.stdout).toMatch(
+        /no systemd here .*skipped the units of deploy\/systemd: bot-mox-probe\.service bot-mox-probe\.timer/,
+      );
 
       const second = await bootstrap();
       expect(second.exitCode, second.stderr).toBe(0);
@@ -183,6 +225,241 @@ describe('VPS simulator: SSH, inner dockerd, registry', { timeout: 180_000 }, ()
 
       const local = await readFile(path.join(repoRoot, 'deploy/compose.stack.yml'), 'utf8');
       expect((await sim.ssh('cat /opt/bot-mox/compose.stack.yml')).stdout).toBe(local);
+    });
+  });
+
+  describe('scripts/vps-remote.sh: what the deploy workflows run', () => {
+    const remote = (args: string[], env: Record<string, string> = {}) =>
+      runScript('scripts/vps-remote.sh', args, {
+        ...sim.sshEnv(),
+        VPS_USER: 'deploy',
+        VPS_DEPLOY_PATH: '/opt/bot-mox',
+        ...env,
+      });
+
+    it('copies scripts/ and deploy/ over SSH with the pinned host key and runs the script there', async () => {
+      const result = await remote(['vps-bootstrap.sh']);
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout).toContain(
+        'copying scripts/ and deploy/ to 127.0.0.1:/opt/bot-mox/release',
+      );
+      // The bootstrap above installed the same files: nothing to change.
+      expect(result.stdout).toContain('[bootstrap] nothing changed');
+      const listed = await sim.ssh(
+        'test -f /opt/bot-mox/release/scripts/vps-bootstrap.sh && test -f /opt/bot-mox/release/deploy/compose.stack.yml && ls /opt/bot-mox/release/deploy',
+      );
+      expect(listed.exitCode, listed.stderr).toBe(0);
+      expect(listed.stdout.split('\n')).not.toContain('airgap');
+    });
+
+    it('refuses another host key, and a tag that is no image tag before connecting', async () => {
+      const other = await mkdtemp(path.join(tmpdir(), 'bot-mox-vps-test-'));
+      try {
+        await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(other, 'k')]);
+        const [type, key] = (await readFile(path.join(other, 'k.pub'), 'utf8')).split(' ');
+        const { VPS_PORT } = sim.sshEnv();
+        const wrongHost = await remote(['vps-bootstrap.sh'], {
+          VPS_KNOWN_HOSTS: `[127.0.0.1]:${VPS_PORT} ${type} ${key}`,
+        });
+        expect(wrongHost.exitCode).toBe(255);
+        expect(wrongHost.stderr).toMatch(/host key verification failed/i);
+      } finally {
+        await rm(other, { recursive: true, force: true });
+      }
+      const injected = await remote(['deploy-vps.sh', 'sha-1;touch /tmp/pwned']);
+      expect(injected.exitCode).toBe(2);
+      expect(injected.stderr).toContain('is not an image tag');
+      expect(injected.stdout).not.toContain('copying');
+    });
+  });
+
+  describe('scripts/vps-bootstrap.sh as root on a fresh VPS', () => {
+    // Another directory and user than the deploy user's, so this run starts from nothing.
+    const dir = '/opt/bot-mox-fresh';
+    const user = 'release2';
+    const bootstrapAsRoot = async () => {
+      const result = await sim.vps.exec(['bash', '/home/deploy/release/scripts/vps-bootstrap.sh'], {
+        env: { BOT_MOX_DIR: dir, DEPLOY_USER: user },
+      });
+      return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    };
+    const asRoot = async (script: string) => {
+      const result = await sim.vps.exec(['sh', '-c', script]);
+      expect(result.exitCode, result.output).toBe(0);
+      return result.stdout;
+    };
+
+    afterAll(async () => {
+      await sim.vps.exec([
+        'sh',
+        '-c',
+        'rm -rf /run/systemd /usr/local/bin/systemctl /tmp/systemctl.log /etc/systemd/system/bot-mox-probe.*',
+      ]);
+    });
+
+    it('keeps the engine and compose plugin it finds, creates the user and the directory, refuses without .env.prod', async () => {
+      const first = await bootstrapAsRoot();
+      expect(first.exitCode).toBe(1);
+      expect(first.stdout).toMatch(/docker engine present/);
+      expect(first.stdout).toMatch(/compose plugin present \(v?2\./);
+      expect(first.stdout).not.toContain("installed Debian's docker.io");
+      expect(first.stdout).toContain(`changed: created user ${user} (group docker)`);
+      expect(first.stdout).toContain(`changed: created ${dir} owned by ${user}`);
+      expect(first.stderr).toContain(`${dir}/.env.prod is missing`);
+      expect((await asRoot(`id -nG ${user}`)).trim().split(' ')).toContain('docker');
+      expect((await asRoot(`stat -c %U ${dir}`)).trim()).toBe(user);
+    });
+
+    it('installs and enables the systemd units where systemd runs, owns what it made, then changes nothing', async () => {
+      // Stand-in systemd: /run/systemd/system marks a systemd boot; systemctl records its calls
+      // and calls a timer enabled once `enable --now` was recorded for it.
+      const stub = [
+        '#!/bin/sh',
+        'echo "$*" >>/tmp/systemctl.log',
+        'case "$1" in is-enabled|is-active) grep -qx "enable --now $3" /tmp/systemctl.log ;; esac',
+      ].join('\n');
+      await asRoot(
+        `mkdir -p /run/systemd/system /etc/systemd/system && printf '%s\\n' '${stub.replaceAll("'", "'\\''")}' >/usr/local/bin/systemctl && chmod 755 /usr/local/bin/systemctl`,
+      );
+      const envText = (
+        await readFile(path.join(repoRoot, 'deploy/compose.prod.env.example'), 'utf8')
+      ).replace(/^([A-Z][A-Z0-9_]*)=.*$/gm, (_, key: string) => {
+        return `${key}=r-${randomBytes(6).toString('hex')}`;
+      });
+      // A person writes it as root; the bootstrap hands it to the deploy user.
+      await asRoot(`printf '%s' '${envText.replaceAll("'", "'\\''")}' >${dir}/.env.prod`);
+
+      const second = await bootstrapAsRoot();
+      expect(second.exitCode, second.stderr).toBe(0);
+      expect(second.stdout).not.toContain('created user');
+      for (const name of Object.keys(PROBE_UNITS))
+        expect(second.stdout).toContain(`changed: installed /etc/systemd/system/${name}`);
+      expect(second.stdout).toContain('changed: enabled and started bot-mox-probe.timer');
+      expect(second.stdout).toContain(`changed: ${dir}/.env.prod owned by ${user}`);
+      expect(await asRoot('cat /tmp/systemctl.log')).toMatch(
+        /daemon-reload\n(.*\n)*enable --now bot-mox-probe\.timer\n/,
+      );
+      const owners = await asRoot(
+        `stat -c %U ${dir}/.env.prod ${dir}/compose.stack.yml ${dir}/backups ${dir}/caddy ${dir}/caddy/Caddyfile`,
+      );
+      expect(owners.trim().split('\n')).toEqual([user, user, user, user, user]);
+      expect(await asRoot('cat /etc/systemd/system/bot-mox-probe.timer')).toBe(
+        PROBE_UNITS['bot-mox-probe.timer'],
+      );
+
+      const third = await bootstrapAsRoot();
+      expect(third.exitCode, third.stderr).toBe(0);
+      expect(third.stdout).not.toContain('changed:');
+      expect(third.stdout).toContain('nothing changed');
+    });
+  });
+
+  describe('scripts/images-push.sh to the simulator registry', () => {
+    const tag = `p-${randomBytes(4).toString('hex')}`;
+    const localRef = `${loadManifest().REGISTRY}/bot-mox-ops:${tag}`;
+    const push = (args: string[], env: Record<string, string> = {}) =>
+      runScript('scripts/images-push.sh', args, {
+        REGISTRY: `localhost:${sim.registry.getMappedPort(REGISTRY_PORT)}`,
+        IMAGE_TAG: tag,
+        ...env,
+      });
+    const registryTags = async (name: string) => {
+      const port = sim.registry.getMappedPort(REGISTRY_PORT);
+      const response = await fetch(`http://127.0.0.1:${port}/v2/${name}/tags/list`);
+      return response.ok ? ((await response.json()) as { tags: string[] }).tags : [];
+    };
+
+    beforeAll(async () => {
+      // A small image stands in for our ops image, under a tag of this run only.
+      await run('docker', ['tag', await requireImage('DEBIAN_IMAGE'), localRef]);
+    });
+    afterAll(async () => {
+      await run('docker', ['rmi', localRef]).catch(() => undefined);
+    });
+
+    it('pushes nothing when one of the images is not on this machine', async () => {
+      const result = await push(['ops', 'backend']);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain(`bot-mox-backend:${tag} is not on this machine`);
+      expect(result.stderr).toContain('nothing pushed');
+      expect(await registryTags('bot-mox-ops')).not.toContain(tag);
+    });
+
+    it('pushes the built image by tag and its extra tag, one digest, and the VPS pulls it', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'bot-mox-push-'));
+      try {
+        const digests = path.join(dir, 'digests');
+        const result = await push(['--also', `${tag}-latest`, 'ops'], { DIGESTS_FILE: digests });
+        expect(result.exitCode, result.stderr).toBe(0);
+        const lines = result.stdout.match(/pushed \S+@sha256:[0-9a-f]{64}/g) ?? [];
+        expect(lines).toHaveLength(2);
+        const digest = lines[0]!.split('@')[1]!;
+        expect(lines[1]).toContain(`bot-mox-ops:${tag}-latest@${digest}`);
+        expect((await readFile(digests, 'utf8')).trim().split('\n')).toEqual([
+          `ops_repo=localhost:${sim.registry.getMappedPort(REGISTRY_PORT)}/bot-mox-ops`,
+          `ops_digest=${digest}`,
+        ]);
+        expect(await registryTags('bot-mox-ops')).toEqual(
+          expect.arrayContaining([tag, `${tag}-latest`]),
+        );
+        const ref = `${REGISTRY_HOST}/bot-mox-ops:${tag}-latest`;
+        const pulled = await sim.ssh(
+          `docker pull -q ${ref} >/dev/null && docker image inspect -f '{{json .RepoDigests}}' ${ref}`,
+        );
+        expect(pulled.exitCode, pulled.stderr).toBe(0);
+        expect(pulled.stdout).toContain(digest);
+        // The host keeps only the name images-build.sh gave, no tag naming this run's port.
+        const { stdout: hostTags } = await run('docker', [
+          'images',
+          '--format',
+          '{{.Repository}}:{{.Tag}}',
+        ]);
+        expect(hostTags).not.toMatch(new RegExp(`^localhost:\\d+/bot-mox-ops:${tag}`, 'm'));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('scripts/images-archive.sh: the tested images, from one CI job to the next', () => {
+    const tag = `a-${randomBytes(4).toString('hex')}`;
+    const refs = ['backend', 'frontend', 'ops'].map(
+      (name) => `${loadManifest().REGISTRY}/bot-mox-${name}:${tag}`,
+    );
+    const archive = (mode: string, dir: string) =>
+      runScript('scripts/images-archive.sh', [mode, dir], { IMAGE_TAG: tag });
+
+    beforeAll(async () => {
+      const image = await requireImage('DEBIAN_IMAGE');
+      for (const ref of refs) await run('docker', ['tag', image, ref]);
+    });
+    afterAll(async () => {
+      await run('docker', ['rmi', ...refs]).catch(() => undefined);
+    });
+
+    it('saves the images with their IDs, loads them back, and refuses an image whose ID differs', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'bot-mox-archive-'));
+      try {
+        const { stdout: id } = await run('docker', ['image', 'inspect', '-f', '{{.Id}}', refs[0]!]);
+        const saved = await archive('save', dir);
+        expect(saved.exitCode, saved.stderr).toBe(0);
+        const ids = await readFile(path.join(dir, 'images.ids'), 'utf8');
+        expect(ids.trim().split('\n')).toEqual(refs.map((ref) => `${ref} ${id.trim()}`));
+
+        await run('docker', ['rmi', refs[2]!]);
+        const loaded = await archive('load', dir);
+        expect(loaded.exitCode, loaded.stderr).toBe(0);
+        expect(loaded.stdout).toContain(`${refs[2]} is the tested ${id.trim()}`);
+
+        // A record naming another image (as if a different build had been carried) is refused.
+        const other = `sha256:${'0'.repeat(64)}`;
+        await writeFile(path.join(dir, 'images.ids'), ids.replace(id.trim(), other));
+        const refused = await archive('load', dir);
+        expect(refused.exitCode).toBe(1);
+        expect(refused.stderr).toContain(`${refs[0]} is ${id.trim()}, not the tested ${other}`);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   });
 

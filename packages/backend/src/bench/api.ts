@@ -11,10 +11,10 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { SignJWT } from 'jose';
 import pg from 'pg';
 // The harness lives in the acceptance package (which depends on this one); import it by path.
 import { startPostgres } from '../../../acceptance/src/harness/postgres.ts';
+import { mintJwt } from '../test-support/jwt.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../..');
@@ -145,10 +145,11 @@ async function main(): Promise<void> {
   try {
     await seed(db.url);
     backend = await startBackend(db.url);
-    const token = await new SignJWT({ role: 'authenticated', aud: 'authenticated', sub: 'bench' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(secret));
+    const token = await mintJwt(secret, {
+      role: 'authenticated',
+      aud: 'authenticated',
+      sub: 'bench',
+    });
     const api = `${backend.url}/api/v1`;
     // Warm-up: connection pool, plans, JIT of the handlers.
     await run('warm-up', `${api}/bots?limit=50&status=running`, token).catch(() => undefined);

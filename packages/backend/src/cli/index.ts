@@ -141,13 +141,15 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   },
 
   /**
-   * The legacy RTDB export into Postgres (issue 15): `--from-file <export.json> [--dry-run]
+   * The legacy RTDB into Postgres (issue 15): `--from-file <export.json>` or `--from-rtdb`
+   * (RTDB_URL, RTDB_SERVICE_ACCOUNT_FILE or _JSON; `--page-size N`), `[--dry-run]
    * [--batch-size N]`. Relative paths are taken from where pnpm was started (INIT_CWD).
    */
   async 'migrate:rtdb'(args) {
     await migrateRtdbCommand(args, {
       databaseUrl: requireEnv('DATABASE_URL'),
       cwd: process.env.INIT_CWD ?? process.cwd(),
+      rtdb: process.env,
     });
   },
 };

@@ -1,5 +1,6 @@
 // Readiness checks. The list is pluggable: each dependency (database, migrations, live events,
-// later the artifacts bucket) adds a named check; ready is 200 only when all pass.
+// and the artifacts bucket when S3 is configured: storage/s3.ts) adds a named check; ready is
+// 200 only when all pass.
 import { sql } from 'kysely';
 import type { Db } from './db/database.ts';
 

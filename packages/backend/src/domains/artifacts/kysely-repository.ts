@@ -1,48 +1,23 @@
-import { sql, type ColumnType, type Generated, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type {
   Artifact,
   ArtifactListQuery,
   ArtifactPlatform,
   ArtifactStatus,
-  PageOf,
 } from '@bot-mox/contracts';
-import type { Db } from '../../platform/db/database.ts';
-import { isUuid } from '../../platform/db/database.ts';
+import { KyselyCollectionReader, matching } from '../../platform/db/collection.ts';
+import { isUuid, type Database, type Db } from '../../platform/db/database.ts';
+import { sortBy } from '../../platform/db/keyset.ts';
 import { classifyDbError } from '../../platform/db/pg-errors.ts';
-import { keysetPage, type SortColumn } from '../../platform/db/keyset.ts';
 import {
   ArtifactKeyTakenError,
   type ArtifactCreate,
   type ArtifactsRepository,
 } from './repository.ts';
 
-type Timestamptz = ColumnType<Date, Date | string, Date | string>;
-type Defaulted = ColumnType<Date, Date | string | undefined, Date | string>;
+type ArtifactRow = Selectable<Database['artifacts']>;
 
-/** public.artifacts (supabase/migrations: domain schema + artifacts lifecycle). */
-export interface ArtifactsTable {
-  id: Generated<string>;
-  platform: string;
-  version: string;
-  file_name: string;
-  object_key: string;
-  content_type: string | null;
-  size_bytes: ColumnType<string | null, number | null, number | null>;
-  sha256: string | null;
-  status: Generated<string>;
-  created_at: Defaulted;
-  updated_at: Defaulted;
-  uploaded_at: Timestamptz | null;
-  upload_expires_at: Timestamptz;
-  failure_reason: string | null;
-}
-
-const sorts: Record<string, SortColumn> = {
-  created_at: { expr: sql`artifacts.created_at`, type: 'timestamptz' },
-  version: { expr: sql`artifacts.version`, type: 'text' },
-};
-
-export function toArtifact(row: Selectable<ArtifactsTable>): Artifact {
+export function toArtifact(row: ArtifactRow): Artifact {
   return {
     id: row.id,
     platform: row.platform as ArtifactPlatform,
@@ -60,39 +35,27 @@ export function toArtifact(row: Selectable<ArtifactsTable>): Artifact {
   };
 }
 
-export class KyselyArtifactsRepository implements ArtifactsRepository {
-  readonly #db;
+/** Installer metadata rows: list and get as every collection reads; the upload lifecycle here. */
+export class KyselyArtifactsRepository
+  extends KyselyCollectionReader<'artifacts', ArtifactRow, Artifact, ArtifactListQuery>
+  implements ArtifactsRepository
+{
   constructor(db: Db) {
-    this.#db = db.withTables<{ artifacts: ArtifactsTable }>();
-  }
-
-  async list(q: ArtifactListQuery): Promise<PageOf<Artifact>> {
-    let qb = this.#db.selectFrom('artifacts').selectAll('artifacts');
-    if (q.platform) qb = qb.where('platform', '=', q.platform);
-    if (q.status) qb = qb.where('status', '=', q.status);
-    const page = await keysetPage(qb, {
-      sort: q.sort,
-      columns: sorts,
-      idColumn: sql`artifacts.id`,
-      limit: q.limit,
-      cursor: q.cursor,
+    super(db, {
+      table: 'artifacts',
+      select: (db) => db.selectFrom('artifacts').selectAll('artifacts'),
+      filter: (qb, q) => matching(qb, { platform: q.platform, status: q.status }),
+      sorts: {
+        created_at: sortBy('artifacts.created_at'),
+        version: sortBy('artifacts.version', 'text'),
+      },
+      toItem: toArtifact,
     });
-    return { items: page.rows.map(toArtifact), next_cursor: page.nextCursor };
-  }
-
-  async get(id: string): Promise<Artifact | null> {
-    if (!isUuid(id)) return null;
-    const row = await this.#db
-      .selectFrom('artifacts')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? toArtifact(row) : null;
   }
 
   async create(input: ArtifactCreate): Promise<Artifact> {
     try {
-      const row = await this.#db
+      const row = await this.db
         .insertInto('artifacts')
         .values({
           platform: input.platform,
@@ -121,7 +84,7 @@ export class KyselyArtifactsRepository implements ArtifactsRepository {
     reason?: string,
   ): Promise<Artifact | null> {
     if (!isUuid(id)) return null;
-    const row = await this.#db
+    const row = await this.db
       .updateTable('artifacts')
       .set({
         status: to,
@@ -137,7 +100,7 @@ export class KyselyArtifactsRepository implements ArtifactsRepository {
 
   async delete(id: string): Promise<Artifact | null> {
     if (!isUuid(id)) return null;
-    const row = await this.#db
+    const row = await this.db
       .deleteFrom('artifacts')
       .where('id', '=', id)
       .returningAll()
@@ -146,13 +109,13 @@ export class KyselyArtifactsRepository implements ArtifactsRepository {
   }
 
   async expirePending(before: Date, limit: number): Promise<Artifact[]> {
-    const rows = await this.#db
+    const rows = await this.db
       .updateTable('artifacts')
       .set({ status: 'expired', failure_reason: 'upload not completed in time' })
       .where(
         'id',
         'in',
-        this.#db
+        this.db
           .selectFrom('artifacts')
           .select('id')
           .where('status', '=', 'pending')

@@ -31,8 +31,12 @@ export interface ArtifactsServiceOptions {
   log: Logger;
 }
 
-const UNCONFIGURED =
-  'Object storage is not configured (S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY).';
+/** 503: S3 is not configured (or there is no installer service at all). */
+export const storageNotConfigured = () =>
+  unavailable(
+    'Object storage is not configured (S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY).',
+    30,
+  );
 const UNREACHABLE = 'Object storage is unavailable; try again shortly.';
 
 export class ArtifactsService {
@@ -44,7 +48,7 @@ export class ArtifactsService {
   /** The store, or 503: not configured, or its last health probe failed. */
   async #storage(): Promise<StorageProvider> {
     const storage = this.#o.storage;
-    if (!storage) throw unavailable(UNCONFIGURED, 30);
+    if (!storage) throw storageNotConfigured();
     const probe = await this.#o.reachable?.();
     if (probe && !probe.ok) throw unavailable(UNREACHABLE);
     return storage;

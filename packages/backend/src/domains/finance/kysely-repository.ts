@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type {
   FinanceSummary,
   FinanceSummaryQuery,
@@ -6,16 +6,10 @@ import type {
   OperationCreate,
   OperationListQuery,
   OperationUpdate,
-  PageOf,
 } from '@bot-mox/contracts';
-import {
-  botRef,
-  defined,
-  isUuid,
-  type Db,
-  type FinanceOperationsTable,
-} from '../../platform/db/database.ts';
-import { keysetPage, type SortColumn } from '../../platform/db/keyset.ts';
+import { KyselyCollection, inRange, matching, ofBot } from '../../platform/db/collection.ts';
+import { rowStamps, withBotRef, type Database, type Db } from '../../platform/db/database.ts';
+import { sortBy } from '../../platform/db/keyset.ts';
 import type { OperationsRepository } from './repository.ts';
 import { shapeSummary, type SummaryRow } from './summary.ts';
 
@@ -26,12 +20,11 @@ const botName = sql<
   string | null
 >`(select bots.name from bots where bots.id = finance_operations.bot_id)`.as('bot_name');
 
-type OperationRow = Selectable<FinanceOperationsTable> & { bot_name: string | null };
+type OperationRow = Selectable<Database['finance_operations']> & { bot_name: string | null };
 
 function toOperation(row: OperationRow): Operation {
   return {
-    id: row.id,
-    legacy_id: row.legacy_id,
+    ...rowStamps(row),
     type: row.type as Operation['type'],
     category: row.category,
     amount: row.amount,
@@ -40,18 +33,8 @@ function toOperation(row: OperationRow): Operation {
     bot_id: row.bot_id,
     bot_name: row.bot_name,
     comment: row.comment,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
   };
 }
-
-const sorts: Record<string, SortColumn> = {
-  occurred_at: { expr: sql`finance_operations.occurred_at`, type: 'timestamptz' },
-  created_at: { expr: sql`finance_operations.created_at`, type: 'timestamptz' },
-  amount: { expr: sql`finance_operations.amount`, type: 'numeric' },
-};
-
-type Filters = Omit<FinanceSummaryQuery, never>;
 
 const isMonthStart = (t: string): boolean => {
   const d = new Date(t);
@@ -71,44 +54,58 @@ export function monthAligned(q: FinanceSummaryQuery): boolean {
   );
 }
 
-export class KyselyOperationsRepository implements OperationsRepository {
-  readonly #db: Db;
-  constructor(db: Db) {
-    this.#db = db;
-  }
-
-  #filtered(q: Filters) {
-    let qb = this.#db.selectFrom('finance_operations');
-    if (q.type) qb = qb.where('finance_operations.type', '=', q.type);
-    if (q.category) qb = qb.where('finance_operations.category', '=', q.category);
-    if (q.currency) qb = qb.where('finance_operations.currency', '=', q.currency);
-    if (q.bot_id) {
-      qb = isUuid(q.bot_id)
-        ? qb.where('finance_operations.bot_id', '=', q.bot_id)
-        : qb.where(sql<boolean>`false`);
-    }
-    if (q.project) {
-      qb = qb.where('finance_operations.bot_id', 'in', (eb) =>
-        eb.selectFrom('bots').select('bots.id').where('bots.project', '=', q.project!),
-      );
-    }
-    if (q.from) qb = qb.where('finance_operations.occurred_at', '>=', new Date(q.from));
-    if (q.to) qb = qb.where('finance_operations.occurred_at', '<', new Date(q.to));
-    return qb;
-  }
-
-  async list(q: OperationListQuery): Promise<PageOf<Operation>> {
-    const page = await keysetPage(
-      this.#filtered(q).selectAll('finance_operations').select(botName),
-      {
-        sort: q.sort,
-        columns: sorts,
-        idColumn: sql`finance_operations.id`,
-        limit: q.limit,
-        cursor: q.cursor,
-      },
+/** The filters the list and the summary share, on any query of finance_operations. */
+function filterOperations<O>(
+  qb: SelectQueryBuilder<Database, 'finance_operations', O>,
+  q: FinanceSummaryQuery,
+): SelectQueryBuilder<Database, 'finance_operations', O> {
+  qb = ofBot(matching(qb, { type: q.type, category: q.category, currency: q.currency }), q.bot_id);
+  if (q.project) {
+    const project = q.project;
+    qb = qb.where('finance_operations.bot_id', 'in', (eb) =>
+      eb.selectFrom('bots').select('bots.id').where('bots.project', '=', project),
     );
-    return { items: page.rows.map(toOperation), next_cursor: page.nextCursor };
+  }
+  return inRange(qb, 'occurred_at', q.from, q.to);
+}
+
+/** Finance operations in Postgres: the collection, plus the summary over them. */
+export class KyselyOperationsRepository
+  extends KyselyCollection<
+    'finance_operations',
+    OperationRow,
+    Operation,
+    OperationCreate,
+    OperationUpdate,
+    OperationListQuery
+  >
+  implements OperationsRepository
+{
+  constructor(db: Db) {
+    super(db, {
+      table: 'finance_operations',
+      select: (db) =>
+        db.selectFrom('finance_operations').selectAll('finance_operations').select(botName),
+      filter: filterOperations,
+      sorts: {
+        occurred_at: sortBy('finance_operations.occurred_at'),
+        created_at: sortBy('finance_operations.created_at'),
+        amount: sortBy('finance_operations.amount', 'numeric'),
+      },
+      toItem: toOperation,
+      insert: (db, input) =>
+        db
+          .insertInto('finance_operations')
+          .values(withBotRef(input))
+          .returningAll()
+          .returning(botName),
+      update: (db, patch) =>
+        db
+          .updateTable('finance_operations')
+          .set(withBotRef(patch))
+          .returningAll()
+          .returning(botName),
+    });
   }
 
   async summary(q: FinanceSummaryQuery): Promise<FinanceSummary> {
@@ -126,12 +123,12 @@ export class KyselyOperationsRepository implements OperationsRepository {
              sum(o.operations) as operations
         from (${source}) o
        group by grouping sets ((o.currency), (o.currency, o.month), (o.currency, o.category))
-    `.execute(this.#db);
+    `.execute(this.db);
     return shapeSummary(result.rows.map((r) => ({ ...r, operations: Number(r.operations) })));
   }
 
   #operationsSource(q: FinanceSummaryQuery) {
-    return this.#filtered(q).select([
+    return filterOperations(this.db.selectFrom('finance_operations'), q).select([
       'finance_operations.currency',
       'finance_operations.category',
       'finance_operations.type',
@@ -144,7 +141,7 @@ export class KyselyOperationsRepository implements OperationsRepository {
   }
 
   #rollupSource(q: FinanceSummaryQuery) {
-    let qb = this.#db
+    let qb = this.db
       .selectFrom('finance_monthly_totals as r')
       .select([
         'r.currency',
@@ -161,57 +158,5 @@ export class KyselyOperationsRepository implements OperationsRepository {
     if (q.from) qb = qb.where('r.month', '>=', new Date(q.from).toISOString().slice(0, 10));
     if (q.to) qb = qb.where('r.month', '<', new Date(q.to).toISOString().slice(0, 10));
     return qb;
-  }
-
-  async get(id: string): Promise<Operation | null> {
-    if (!isUuid(id)) return null;
-    const row = await this.#db
-      .selectFrom('finance_operations')
-      .selectAll()
-      .select(botName)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? toOperation(row) : null;
-  }
-
-  async create(input: OperationCreate): Promise<Operation> {
-    const row = await this.#db
-      .insertInto('finance_operations')
-      .values({
-        legacy_id: null,
-        type: input.type,
-        category: input.category,
-        amount: input.amount,
-        currency: input.currency,
-        occurred_at: input.occurred_at,
-        bot_id: botRef(input.bot_id) ?? null,
-        legacy_bot_id: null,
-        comment: input.comment,
-      })
-      .returningAll()
-      .returning(botName)
-      .executeTakeFirstOrThrow();
-    return toOperation(row);
-  }
-
-  async update(id: string, patch: OperationUpdate): Promise<Operation | null> {
-    if (!isUuid(id)) return null;
-    const row = await this.#db
-      .updateTable('finance_operations')
-      .set(defined({ ...patch, bot_id: botRef(patch.bot_id) }))
-      .where('id', '=', id)
-      .returningAll()
-      .returning(botName)
-      .executeTakeFirst();
-    return row ? toOperation(row) : null;
-  }
-
-  async delete(id: string): Promise<boolean> {
-    if (!isUuid(id)) return false;
-    const r = await this.#db
-      .deleteFrom('finance_operations')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return r.numDeletedRows > 0n;
   }
 }

@@ -44,7 +44,7 @@ export class KyselySettingsRepository implements SettingsRepository {
       .insertInto('settings')
       .values({ section, data: json })
       .onConflict((oc) =>
-        oc.column('section').doUpdateSet({ data: json, updated_at: sql<Date>`now()` as never }),
+        oc.column('section').doUpdateSet({ data: json, updated_at: sql<Date>`now()` }),
       )
       .returningAll()
       .executeTakeFirstOrThrow();

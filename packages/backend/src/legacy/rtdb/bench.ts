@@ -114,12 +114,22 @@ async function main(): Promise<void> {
 
     const source = `file:${path.basename(file)}`;
     t0 = performance.now();
-    const first = await migrateRtdb({ db: database.db, file, source, batchSize });
+    const first = await migrateRtdb({
+      db: database.db,
+      records: (d) => readExport(file, d),
+      source,
+      batchSize,
+    });
     const importSeconds = seconds(t0);
     log(`import: ${first.total.read} records in ${importSeconds} s`);
 
     t0 = performance.now();
-    const again = await migrateRtdb({ db: database.db, file, source, batchSize });
+    const again = await migrateRtdb({
+      db: database.db,
+      records: (d) => readExport(file, d),
+      source,
+      batchSize,
+    });
     const rerunSeconds = seconds(t0);
     log(`re-run: ${again.total.changed} changed in ${rerunSeconds} s`);
     if (again.total.changed !== 0)

@@ -1,20 +1,32 @@
-// `cli migrate:rtdb --from-file <export.json> [--dry-run] [--batch-size N]`: flags, output lines.
+// `cli migrate:rtdb (--from-file <export.json> | --from-rtdb [--page-size N]) [--dry-run]
+// [--batch-size N]`: flags, output lines. --from-rtdb reads the live database named by RTDB_URL
+// with the credentials of firebase.ts.
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { createDatabase } from '../../platform/db/database.ts';
-import { formatSummary, migrateRtdb } from './migrate.ts';
+import { readExport } from './export-reader.ts';
+import { connectRtdb, RtdbConfigError, type RtdbConnection, type RtdbEnv } from './firebase.ts';
+import { DEFAULT_PAGE_SIZE, readLive } from './live-reader.ts';
+import { formatSummary, migrateRtdb, type RecordSource } from './migrate.ts';
 
 /** Bad input to migrate:rtdb: one line for the operator, exit 2, nothing written. */
 export class RtdbInputError extends Error {}
 
-export interface MigrateRtdbArgs {
-  file: string;
-  dryRun: boolean;
-  batchSize: number;
+export type MigrateRtdbArgs = (
+  { from: 'file'; file: string } | { from: 'rtdb'; pageSize: number }
+) & { dryRun: boolean; batchSize: number };
+
+function positiveInt(flag: string, v: string, max: number): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > max)
+    throw new RtdbInputError(`migrate:rtdb: ${flag} must be an integer 1..${max}, got ${v}`);
+  return n;
 }
 
 export function parseMigrateRtdbArgs(args: string[], cwd: string): MigrateRtdbArgs {
   let file: string | undefined;
+  let fromRtdb = false;
+  let pageSize: number | undefined;
   let dryRun = false;
   let batchSize = 500;
   for (let i = 0; i < args.length; i++) {
@@ -28,40 +40,73 @@ export function parseMigrateRtdbArgs(args: string[], cwd: string): MigrateRtdbAr
     };
     if (flag === '--from-file') file = path.resolve(cwd, value());
     else if (flag === '--dry-run' && inline === undefined) dryRun = true;
-    else if (flag === '--batch-size') {
-      const v = value();
-      batchSize = Number(v);
-      if (!/^\d+$/.test(v) || batchSize < 1 || batchSize > 10_000)
-        throw new RtdbInputError(
-          `migrate:rtdb: --batch-size must be an integer 1..10000, got ${v}`,
-        );
-    } else if (flag === '--from-rtdb')
-      throw new RtdbInputError('migrate:rtdb: --from-rtdb is not available yet; use --from-file');
+    else if (flag === '--batch-size') batchSize = positiveInt(flag, value(), 10_000);
+    else if (flag === '--from-rtdb' && inline === undefined) fromRtdb = true;
+    else if (flag === '--page-size') pageSize = positiveInt(flag, value(), 10_000);
     else throw new RtdbInputError(`migrate:rtdb: unknown flag ${a}`);
   }
-  if (!file) throw new RtdbInputError('migrate:rtdb: --from-file <export.json> is required');
-  return { file, dryRun, batchSize };
+  if (file && fromRtdb)
+    throw new RtdbInputError('migrate:rtdb: give one source: --from-file or --from-rtdb');
+  if (pageSize !== undefined && !fromRtdb)
+    throw new RtdbInputError('migrate:rtdb: --page-size applies to --from-rtdb only');
+  if (fromRtdb) return { from: 'rtdb', pageSize: pageSize ?? DEFAULT_PAGE_SIZE, dryRun, batchSize };
+  if (!file)
+    throw new RtdbInputError(
+      'migrate:rtdb: a source is required: --from-file <export.json> or --from-rtdb',
+    );
+  return { from: 'file', file, dryRun, batchSize };
+}
+
+/** The records of the source the flags name, and how the run records it. */
+async function openSource(
+  args: MigrateRtdbArgs,
+  env: RtdbEnv,
+): Promise<{ records: RecordSource; source: string; describe: string; close(): Promise<void> }> {
+  if (args.from === 'file') {
+    const { file } = args;
+    try {
+      await access(file, constants.R_OK);
+    } catch {
+      throw new RtdbInputError(`migrate:rtdb: cannot read ${file}`);
+    }
+    return {
+      records: (domains) => readExport(file, domains),
+      source: `file:${path.basename(file)}`,
+      describe: file,
+      close: async () => {},
+    };
+  }
+  let rtdb: RtdbConnection;
+  try {
+    rtdb = connectRtdb(env);
+  } catch (err) {
+    if (err instanceof RtdbConfigError) throw new RtdbInputError(`migrate:rtdb: ${err.message}`);
+    throw err;
+  }
+  return {
+    records: (domains) => readLive(rtdb.database, domains, args.pageSize),
+    source: `rtdb:${new URL(env.RTDB_URL!).host}`,
+    describe: `${rtdb.describe}, pages of ${args.pageSize}`,
+    close: () => rtdb.close(),
+  };
 }
 
 export async function migrateRtdbCommand(
   args: string[],
-  env: { databaseUrl: string; cwd: string },
+  env: { databaseUrl: string; cwd: string; rtdb?: RtdbEnv },
 ): Promise<void> {
-  const { file, dryRun, batchSize } = parseMigrateRtdbArgs(args, env.cwd);
-  try {
-    await access(file, constants.R_OK);
-  } catch {
-    throw new RtdbInputError(`migrate:rtdb: cannot read ${file}`);
-  }
+  const parsed = parseMigrateRtdbArgs(args, env.cwd);
+  const { dryRun, batchSize } = parsed;
+  const from = await openSource(parsed, env.rtdb ?? {});
   const log = (line: string) => console.log(`migrate:rtdb: ${line}`);
-  log(`${dryRun ? 'dry run: ' : ''}importing ${file} in batches of ${batchSize}`);
+  log(`${dryRun ? 'dry run: ' : ''}importing ${from.describe} in batches of ${batchSize}`);
   // An operator job on a possibly busy server: wait longer for a connection than the API does.
   const database = createDatabase(env.databaseUrl, { max: 1, connectTimeoutMs: 30_000 });
   try {
     const result = await migrateRtdb({
       db: database.db,
-      file,
-      source: `file:${path.basename(file)}`,
+      records: from.records,
+      source: from.source,
       dryRun,
       batchSize,
       log,
@@ -74,7 +119,7 @@ export async function migrateRtdbCommand(
         );
       if (err instanceof SyntaxError || /parse|JSON/i.test(message))
         throw new RtdbInputError(
-          `migrate:rtdb: ${file} is not a valid export (${message}); nothing was written`,
+          `migrate:rtdb: ${from.describe} is not a valid export (${message}); nothing was written`,
         );
       throw new Error(`migrate:rtdb: ${message}; nothing was written`, { cause: err });
     });
@@ -85,6 +130,6 @@ export async function migrateRtdbCommand(
     );
     log(`result ${JSON.stringify(result)}`);
   } finally {
-    await database.close();
+    await Promise.all([database.close(), from.close()]);
   }
 }

@@ -11,7 +11,7 @@
 // same run rolled back: its counts are exact.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
-import { readExport, type ExportItem } from './export-reader.ts';
+import type { ExportItem } from './export-reader.ts';
 import { DOMAIN_PATHS, DOMAINS, mapRecord, type Domain, type Reject, type Row } from './records.ts';
 
 export interface Counts {
@@ -41,9 +41,12 @@ export interface MigrateResult {
   seconds: number;
 }
 
+/** Where the records come from: an export file (readExport) or the live RTDB (readLive). */
+export type RecordSource = (domains: ReadonlySet<Domain>) => AsyncIterable<ExportItem>;
+
 export interface MigrateOptions {
   db: Kysely<Database>;
-  file: string;
+  records: RecordSource;
   /** Recorded with the run and its rejects, e.g. file:rtdb-export.json. */
   source: string;
   dryRun?: boolean;
@@ -299,7 +302,7 @@ export function formatSummary(s: Counts): string {
 }
 
 export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResult> {
-  const { file, source, dryRun = false, batchSize = 500 } = options;
+  const { records, source, dryRun = false, batchSize = 500 } = options;
   const log = options.log ?? (() => {});
   const started = performance.now();
   return options.db.connection().execute(async (conn) => {
@@ -438,10 +441,10 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
 
     // Bots first, so that every reference in the second pass resolves against this run's bots.
     const first = new Set<Domain>(['bots']);
-    for await (const item of readExport(file, first)) await handle(item);
+    for await (const item of records(first)) await handle(item);
     await finish('bots');
     const rest = new Set(DOMAINS.filter((d) => d !== 'bots'));
-    for await (const item of readExport(file, rest)) await handle(item);
+    for await (const item of records(rest)) await handle(item);
     // Domains absent from the export are empty (RTDB drops empty nodes): their imported rows go.
     for (const d of DOMAINS) await finish(d);
 

@@ -3,7 +3,6 @@
 // is guessed: a value no rule reads becomes a reject (see records.ts for what a reject does to
 // its record). All RTDB code lives in src/legacy/rtdb so that phase 6 can delete it whole.
 import { isIP } from 'node:net';
-import { fromCents } from '../../platform/decimal.ts';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 export type Rule<T> = (raw: unknown) => Parsed<T>;
@@ -90,7 +89,6 @@ export function decimal(scale = 2): Rule<string> {
       scaled = digits * 10n ** BigInt(scale - shift);
     }
     const signed = sign === '-' ? -scaled : scaled;
-    if (scale === 2) return ok(fromCents(signed));
     const s = (signed < 0n ? -signed : signed).toString().padStart(scale + 1, '0');
     return ok(`${signed < 0n ? '-' : ''}${s.slice(0, -scale)}.${s.slice(-scale)}`);
   };

@@ -1,116 +1,18 @@
-// Kysely over a pg Pool, with the table types of supabase/migrations.
+// Kysely over a pg Pool, with the table types generated from supabase/migrations.
 import { InvalidReferenceError } from '../errors.ts';
-import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { DB } from './generated.ts';
 
-type Timestamptz = ColumnType<Date, Date | string, Date | string>;
-type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
-
-interface Common {
-  id: Generated<string>;
-  legacy_id: string | null;
-  created_at: CreatedAt;
-  updated_at: CreatedAt;
-}
-
-export interface BotsTable extends Common {
-  name: string;
-  status: string;
-  project: string;
-  vm_name: string | null;
-  character: ColumnType<Record<string, unknown> | null, string | null, string | null>;
-  tags: string[];
-  last_seen_at: Timestamptz | null;
-}
-export interface LicensesTable extends Common {
-  key: string;
-  type: string;
-  status: string;
-  expires_at: Timestamptz | null;
-  legacy_orphan_bot_ids: ColumnType<string[], string[] | undefined, string[]>;
-}
-export interface LicenseBotsTable {
-  license_id: string;
-  bot_id: string;
-}
-export interface ProxiesTable extends Common {
-  ip: string;
-  port: number;
-  login: string | null;
-  password: string | null;
-  provider: string;
-  country: string | null;
-  status: string;
-  expires_at: Timestamptz | null;
-  bot_id: string | null;
-  legacy_bot_id: string | null;
-}
-export interface SubscriptionsTable extends Common {
-  name: string;
-  type: string;
-  price: string;
-  currency: string;
-  renews_at: Timestamptz | null;
-  bot_id: string | null;
-  legacy_bot_id: string | null;
-}
-export interface NotesTable extends Common {
-  title: string;
-  content: string;
-  pinned: boolean;
-}
-export interface TasksTable extends Common {
-  title: string;
-  status: string;
-  due_at: Timestamptz | null;
-  bot_id: string | null;
-  legacy_bot_id: string | null;
-}
-export interface CalendarEventsTable extends Common {
-  title: string;
-  date: string;
-  note: string;
-}
-export interface FinanceOperationsTable extends Common {
-  type: string;
-  category: string;
-  amount: string;
-  currency: string;
-  occurred_at: Timestamptz;
-  bot_id: string | null;
-  legacy_bot_id: string | null;
-  comment: string;
-}
-export interface FinanceMonthlyTotalsTable {
-  currency: string;
-  month: string;
-  category: string;
-  type: string;
-  amount_sum: string;
-  operations: string;
-}
-export interface SettingsTable {
-  section: string;
-  /** The section name when the row was imported from RTDB (migrate:rtdb). */
-  legacy_id: string | null;
-  data: ColumnType<Record<string, unknown>, string, string>;
-  updated_at: CreatedAt;
-}
-
-export interface Database {
-  bots: BotsTable;
-  licenses: LicensesTable;
-  license_bots: LicenseBotsTable;
-  proxies: ProxiesTable;
-  subscriptions: SubscriptionsTable;
-  notes: NotesTable;
-  tasks: TasksTable;
-  calendar_events: CalendarEventsTable;
-  finance_operations: FinanceOperationsTable;
-  finance_monthly_totals: FinanceMonthlyTotalsTable;
-  settings: SettingsTable;
-}
-
+/**
+ * The tables of supabase/migrations as kysely-codegen reads them from a migrated database
+ * (generated.ts; `pnpm db:types` rewrites it, the integration suite fails while it is stale).
+ * Its options (.kysely-codegenrc.json) make the types say what the pg parsers below return:
+ * `dateParser: string` (date is 'YYYY-MM-DD'), `numericParser: string` (numeric is a decimal
+ * string); int8 (a string), inet (a string) and timestamptz (a Date) are its defaults. Two jsonb
+ * columns are overridden to JSON objects (their check constraints say so), written as JSON text.
+ */
+export type Database = DB;
 export type Db = Kysely<Database>;
 
 const DATE_OID = 1082;
@@ -168,13 +70,27 @@ export function botRef(id: string | null | undefined, field = 'bot_id'): string 
   return id;
 }
 
-/** The object without its undefined properties (a PATCH body becomes an UPDATE ... SET). */
-export function defined<T extends Record<string, unknown>>(
-  o: T,
-): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
+/** A body that may name a bot, with that reference checked (400 naming bot_id if it can't be). */
+export function withBotRef<B extends { bot_id?: string | null | undefined }>(body: B) {
+  return { ...body, bot_id: botRef(body.bot_id) };
 }
 
 export const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** The columns every collection row has beside its own, as the contracts carry them. */
+export function rowStamps(row: {
+  id: string;
+  legacy_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}) {
+  return {
+    id: row.id,
+    legacy_id: row.legacy_id,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+/** A filter that no row passes (e.g. a bot_id that is no uuid names no bot here). */
+export const NO_ROWS = sql<boolean>`false`;

@@ -11,6 +11,16 @@ export interface SortColumn {
   type: 'timestamptz' | 'text' | 'numeric' | 'date';
 }
 
+/** Sort by a column's own value. */
+export function sortBy(column: string, type: SortColumn['type'] = 'timestamptz'): SortColumn {
+  return { expr: sql.ref(column), type };
+}
+
+/** Sort by a nullable time; rows without one come after every time, so the order stays total. */
+export function sortByTimeNullsLast(column: string): SortColumn {
+  return { expr: sql`coalesce(${sql.ref(column)}, 'infinity'::timestamptz)`, type: 'timestamptz' };
+}
+
 export interface CursorPosition {
   value: string;
   id: string;

@@ -1,4 +1,5 @@
 // What a pg/Kysely error means for the API, without looking at anything a client may not see.
+import { NETWORK_ERROR_CODES } from '../network-errors.ts';
 
 export type DbErrorKind = 'unavailable' | 'unique' | 'foreign_key' | 'check' | 'invalid_value';
 export interface DbErrorClass {
@@ -6,15 +7,6 @@ export interface DbErrorClass {
   fields: string[];
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'EPIPE',
-  'EHOSTUNREACH',
-]);
 // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now, 53300 too_many_connections
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53400']);
 
@@ -49,7 +41,9 @@ export function classifyDbError(err: unknown): DbErrorClass | undefined {
   const message = typeof e.message === 'string' ? e.message : '';
   if (
     (code &&
-      (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) ||
+      (NETWORK_ERROR_CODES.has(code) ||
+        UNAVAILABLE_SQLSTATES.has(code) ||
+        code.startsWith('08'))) ||
     /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(
       message,
     )

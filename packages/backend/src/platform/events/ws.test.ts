@@ -3,7 +3,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import {
   WS_CLOSE_FORBIDDEN,
@@ -11,18 +10,15 @@ import {
   WS_PATH,
   type LiveEvent,
 } from '@bot-mox/contracts';
+import { mintJwt } from '../../test-support/jwt.ts';
 import { createTokenVerifier } from '../auth.ts';
 import { createLogger } from '../logger.ts';
 import { WsHub } from './ws.ts';
 
 const SECRET = 'w'.repeat(40);
 
-function token(claims: Record<string, unknown>, exp: string | number = '1h'): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256' })
-    .setExpirationTime(exp)
-    .sign(new TextEncoder().encode(SECRET));
-}
+const token = (claims: Record<string, unknown>, exp: string | number = '1h') =>
+  mintJwt(SECRET, claims, { expiresIn: exp });
 const user = (exp?: string | number) =>
   token({ role: 'authenticated', aud: 'authenticated', sub: 'u1' }, exp);
 

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3Config } from '../../config.ts';
+import { NETWORK_ERROR_CODES } from '../network-errors.ts';
 import { assertInstallerKey, contentDisposition } from './keys.ts';
 import {
   StorageUnavailableError,
@@ -41,18 +42,8 @@ export function createS3Client(
   });
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'TimeoutError',
-  'RequestTimeout',
-]);
+// The SDK's own names for a request that timed out, beside the socket codes.
+const UNREACHABLE = new Set([...NETWORK_ERROR_CODES, 'TimeoutError', 'RequestTimeout']);
 
 /** Network failures, timeouts and 5xx answers: the store is unavailable (503), not our bug. */
 export function isUnavailable(err: unknown): boolean {
@@ -65,8 +56,8 @@ export function isUnavailable(err: unknown): boolean {
   };
   const status = e.$metadata?.httpStatusCode;
   if (typeof status === 'number' && status >= 500) return true;
-  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
-  if (typeof e.name === 'string' && NETWORK_CODES.has(e.name)) return true;
+  if (typeof e.code === 'string' && UNREACHABLE.has(e.code)) return true;
+  if (typeof e.name === 'string' && UNREACHABLE.has(e.name)) return true;
   if (err instanceof AggregateError) return err.errors.some(isUnavailable);
   if (e.cause) return isUnavailable(e.cause);
   return false;

@@ -1,0 +1,5 @@
+// The legacy RTDB code's surface for tests and tools (package export @bot-mox/backend/legacy-rtdb).
+// Everything RTDB lives in this folder, so that removing it after cutover is one deletion.
+export { connectRtdb, RtdbConfigError, type RtdbConnection, type RtdbEnv } from './firebase.ts';
+export { readLive } from './live-reader.ts';
+export { DOMAIN_PATHS, DOMAINS, type Domain } from './records.ts';
