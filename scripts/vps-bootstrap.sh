@@ -149,6 +149,7 @@ install_file compose.stack.yml compose.stack.yml
 install_file images.env images.env
 install_file caddy/Caddyfile caddy/Caddyfile
 install_file postgres/pg_hba.conf postgres/pg_hba.conf
+install_file postgres/drill-start.sh postgres/drill-start.sh
 # The deploy and rollback scripts, so that a rollback needs nothing copied first.
 for script in deploy-vps.sh rollback-vps.sh; do install_file "../scripts/$script" "scripts/$script"; done
 
