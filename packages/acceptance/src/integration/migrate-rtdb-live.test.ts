@@ -2,7 +2,6 @@
 // firebase-admin client from the firebase-server stand-in loaded with the shared export. The
 // same records imported from the file afterwards change nothing, so both sources yield the same
 // rows; edits made in RTDB reach Postgres on the next run; bad settings fail with one line.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,9 +9,9 @@ import { connectRtdb, type RtdbConnection } from '@bot-mox/backend/legacy-rtdb';
 import { repoRoot } from '../harness/manifest.ts';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
 import { startRtdb, type StartedRtdb } from '../harness/rtdb.ts';
+import { runMigrateRtdb } from './migrate-rtdb-cli.ts';
 
 const FIXTURE = path.resolve(repoRoot, '../shared/fixtures/rtdb-export.json');
-const CLI = path.join(repoRoot, 'packages/backend/src/cli/index.ts');
 
 interface Counts {
   read: number;
@@ -32,35 +31,12 @@ let db: StartedPostgres;
 let rtdb: StartedRtdb;
 let admin: RtdbConnection;
 
-function migrate(
-  args: string[],
-  env: Record<string, string | undefined> = {},
-): Promise<{ code: number; stdout: string; stderr: string; result: Result }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--conditions=@bot-mox/source', CLI, 'migrate:rtdb', ...args],
-      {
-        cwd: repoRoot,
-        env: {
-          ...process.env,
-          DATABASE_URL: db.url,
-          RTDB_URL: rtdb.url,
-          FIREBASE_DATABASE_EMULATOR_HOST: rtdb.emulatorHost,
-          ...env,
-        },
-        maxBuffer: 16 << 20,
-      },
-      (err, stdout, stderr) => {
-        const line = stdout.split('\n').find((l) => l.startsWith('migrate:rtdb: result '));
-        resolve({
-          code: err ? Number(err.code ?? 1) : 0,
-          stdout,
-          stderr,
-          result: line ? JSON.parse(line.slice('migrate:rtdb: result '.length)) : undefined,
-        });
-      },
-    );
+function migrate(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runMigrateRtdb<Result>(args, {
+    DATABASE_URL: db.url,
+    RTDB_URL: rtdb.url,
+    FIREBASE_DATABASE_EMULATOR_HOST: rtdb.emulatorHost,
+    ...env,
   });
 }
 
@@ -110,7 +86,8 @@ describe('cli migrate:rtdb --from-rtdb', { timeout: 240_000 }, () => {
     expect(noUrl.stderr.trim()).toBe(
       'migrate:rtdb: RTDB_URL is not set (https://<ns>.firebaseio.com)',
     );
-    const secret = '{"private_key": "-----BEGIN PRIVATE KEY-----\\nSECRET-MATERIAL';
+    // Not a key, only a marker that must never reach the output.
+    const secret = '{"private_key": "SECRET-MATERIAL';
     const badKey = await migrate(['--from-rtdb'], {
       FIREBASE_DATABASE_EMULATOR_HOST: '',
       RTDB_SERVICE_ACCOUNT_JSON: secret,

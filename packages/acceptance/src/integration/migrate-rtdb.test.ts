@@ -2,7 +2,6 @@
 // legacy export in, counts and rejects checked against expectations computed here from the raw
 // JSON (not from the import's own rules), then idempotency, a modified export, --dry-run, bad
 // input, and the public API reading the imported rows.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,10 +11,10 @@ import pg from 'pg';
 import type { RunningServer } from '@bot-mox/backend';
 import { repoRoot } from '../harness/manifest.ts';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
+import { runMigrateRtdb, runNode, type CliRun } from './migrate-rtdb-cli.ts';
 import { client, mintToken, startApi, type Client } from './support.ts';
 
 const FIXTURE = path.resolve(repoRoot, '../shared/fixtures/rtdb-export.json');
-const CLI = path.join(repoRoot, 'packages/backend/src/cli/index.ts');
 
 type Json = Record<string, unknown>;
 type Records = Record<string, Json>;
@@ -158,12 +157,7 @@ interface Result {
   domains: Record<string, DomainSummary>;
   total: DomainSummary & { changed: number; rejects: number };
 }
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  result: Result;
-}
+type Run = CliRun<Result>;
 
 let db: StartedPostgres;
 let conn: pg.Client;
@@ -171,31 +165,12 @@ let dir: string;
 
 const WRAPPER = path.join(repoRoot, 'scripts/migrate-rtdb-to-supabase.js');
 
-/** `cli migrate:rtdb ...args`, or through scripts/migrate-rtdb-to-supabase.js with `wrapper`. */
+/** `cli migrate:rtdb ...args`, or the same through scripts/migrate-rtdb-to-supabase.js. */
 function migrateCli(...args: string[]): Promise<Run> {
-  return run([process.execPath, '--conditions=@bot-mox/source', CLI, 'migrate:rtdb', ...args]);
+  return runMigrateRtdb<Result>(args, { DATABASE_URL: db.url });
 }
 function migrateWrapper(...args: string[]): Promise<Run> {
-  return run([process.execPath, WRAPPER, ...args]);
-}
-
-function run([command, ...args]: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      command!,
-      args,
-      { cwd: repoRoot, env: { ...process.env, DATABASE_URL: db.url }, maxBuffer: 16 << 20 },
-      (err, stdout, stderr) => {
-        const line = stdout.split('\n').find((l) => l.startsWith('migrate:rtdb: result '));
-        resolve({
-          code: err ? Number(err.code ?? 1) : 0,
-          stdout,
-          stderr,
-          result: line ? JSON.parse(line.slice('migrate:rtdb: result '.length)) : undefined,
-        });
-      },
-    );
-  });
+  return runNode<Result>([WRAPPER, ...args], { DATABASE_URL: db.url });
 }
 
 async function ok(...args: string[]): Promise<Result> {

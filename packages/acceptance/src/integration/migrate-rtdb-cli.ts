@@ -1,0 +1,40 @@
+// Runs `cli migrate:rtdb` (or its wrapper script) as a child process for the migration tests,
+// and reads its machine-readable `migrate:rtdb: result {json}` line.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot } from '../harness/manifest.ts';
+
+export const MIGRATE_CLI = path.join(repoRoot, 'packages/backend/src/cli/index.ts');
+const RESULT = 'migrate:rtdb: result ';
+
+export interface CliRun<R> {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The result line's JSON; undefined when the run printed none (it failed). */
+  result: R;
+}
+
+/** `node <args...>` from the repository root with `env` over this process's environment. */
+export function runNode<R>(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun<R>> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd: repoRoot, env: { ...process.env, ...env }, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        const line = stdout.split('\n').find((l) => l.startsWith(RESULT));
+        resolve({
+          code: err ? Number(err.code ?? 1) : 0,
+          stdout,
+          stderr,
+          result: line ? JSON.parse(line.slice(RESULT.length)) : undefined,
+        });
+      },
+    );
+  });
+}
+
+/** `cli migrate:rtdb ...args`. */
+export const runMigrateRtdb = <R>(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun<R>> =>
+  runNode<R>(['--conditions=@bot-mox/source', MIGRATE_CLI, 'migrate:rtdb', ...args], env);
