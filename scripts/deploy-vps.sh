@@ -65,6 +65,10 @@ compose() {
     -f compose.stack.yml "$@"
 }
 at() { IMAGE_TAG="$1" compose "${@:2}"; }
+# Never `up --no-deps`: compose 2.26 (Debian's) hashes a service without its depends_on then
+# (docker/compose#12069), so a later plain `docker compose up -d` would recreate every service
+# with dependencies, the backend and Caddy included. With dependencies, `up` re-runs the one-shots
+# they need (migrate, storage-init, backup-init): each is idempotent, a no-op the second time.
 REGISTRY="$(env_value "$ENV_FILE" REGISTRY || env_value images.env REGISTRY)"
 image_ref() { echo "$REGISTRY/bot-mox-$1:$2"; } # <name> <tag>
 json_str() { # JSON string literal of $1
@@ -127,7 +131,7 @@ if [ "$plan" = 1 ]; then
   used="$(grep -oE '\$\{[A-Z_][A-Z0-9_]*' compose.stack.yml | tr -d '${' | sort -u)"
   required="$(grep -oE '\$\{[A-Z_][A-Z0-9_]*:\?' compose.stack.yml | tr -d '${:?' | sort -u)"
   set_keys="$(cat images.env "$ENV_FILE" | grep -oE '^[A-Z_][A-Z0-9_]*=' | tr -d '=' | sort -u)"
-  missing_keys="$(comm -23 <(echo "$required") <(echo "$set_keys") | grep -vx IMAGE_TAG | xargs)"
+  missing_keys="$(comm -23 <(echo "$required") <(echo "$set_keys") | { grep -vx IMAGE_TAG || true; } | xargs)"
   unused_keys="$(comm -13 <(echo "$used") <(grep -oE '^[A-Z_][A-Z0-9_]*=' "$ENV_FILE" | tr -d '=' | sort -u) | xargs)"
   say "env keys missing: ${missing_keys:-none}"
   say "env keys unused: ${unused_keys:-none}"
@@ -147,14 +151,19 @@ record() {
   printf '{"time":"%s","actor":%s,"kind":"%s","tag":"%s","previous_tag":"%s","result":"%s","failed_step":"%s","message":%s,"seconds":{%s},"digests":{%s}}\n' \
     "$started_at" "$(json_str "$ACTOR")" "$kind" "$tag" "$live_tag" "$result" "$failed_step" \
     "$(json_str "$message")" "$steps" "$digests" >>"$RELEASES"
-  say "result: $result${failed_step:+ at $failed_step}${message:+: $message}"
+  # A failed or refused attempt says why on stderr, where a caller looks for errors.
+  if [ "$result" = ok ]; then
+    say "result: ok"
+  else
+    say "result: $result${failed_step:+ at $failed_step}${message:+: $message}" >&2
+  fi
 }
 trap record EXIT
 
 # Runs step <name> (the function step_<name>), printing it and adding its seconds to the record.
 step() {
   local name="$1" t0
-  say "== $name"
+  say "== $name ($(date -u +%H:%M:%S))"
   t0="$(now_ms)"
   current_step="$name"
   "step_$name"
@@ -235,7 +244,7 @@ one_shots() { # <tag> <service>...
   local to="$1" svc id code bad=0 since
   shift
   since="$(date -u +%Y-%m-%dT%H:%M:%S)"
-  at "$to" up -d --no-deps "$@" >/dev/null 2>&1 || return 1
+  at "$to" up -d "$@" >/dev/null 2>&1 || return 1
   for svc in "$@"; do
     id="$(compose ps -aq "$svc")"
     code="$(docker wait "$id")"
@@ -293,15 +302,16 @@ wait_healthy() { # <seconds> <tolerate unhealthy: 0|1> <container id>...
 
 # Starts services on <tag> (or leaves them as they are) and waits until they are healthy.
 start_healthy() { # <tag> <seconds> <service>...
-  at "$1" up -d --no-deps "${@:3}" >/dev/null 2>&1 || return 1
+  at "$1" up -d "${@:3}" >/dev/null 2>&1 || return 1
   local svc ids=()
   for svc in "${@:3}"; do ids+=($(running "$svc")); done
   wait_healthy "$2" 1 "${ids[@]}"
 }
 
 # Zero-downtime rollout of one service (DESIGN §11): new replicas beside the old, wait until they
-# are healthy, let Caddy's 1 s DNS refresh find them, then stop the old ones by id. Caddy retries
-# what a draining replica refuses. Without a running replica (first deploy) it just starts one.
+# are healthy, then stop the old ones by id. Caddy dials the service name, which Docker DNS
+# resolves to every running replica at each dial, and moves on to the next address when one
+# refuses (starting, or done draining). Without a running replica (first deploy) it just starts one.
 roll() { # <service> <tag>
   local svc="$1" to="$2" old new id status deadline
   old="$(running "$svc" | sort)"
@@ -311,7 +321,7 @@ roll() { # <service> <tag>
   fi
   local n
   n="$(wc -l <<<"$old")"
-  at "$to" up -d --no-deps --no-recreate --scale "$svc=$((n * 2))" "$svc" >/dev/null 2>&1 || return 1
+  at "$to" up -d --no-recreate --scale "$svc=$((n * 2))" "$svc" >/dev/null 2>&1 || return 1
   new="$(comm -13 <(echo "$old") <(compose ps -q "$svc" | sort))"
   # shellcheck disable=SC2086 # ids, one per word
   if ! wait_healthy "$HEALTH_TIMEOUT" 0 $new; then
@@ -322,7 +332,7 @@ roll() { # <service> <tag>
     docker rm -f $new >/dev/null
     return 1
   fi
-  sleep 2 # longer than Caddy's DNS refresh (1 s): it dials the new replicas before the old go
+  sleep 2 # a margin: the new replicas take their first connections before the old drain
   # shellcheck disable=SC2086 # ids, one per word
   docker stop $old >/dev/null && docker rm $old >/dev/null
   say "   $svc: $(wc -w <<<"$new") new replica(s) serving, $n old stopped"

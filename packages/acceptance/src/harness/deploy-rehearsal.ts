@@ -4,8 +4,10 @@
 // scripts/rollback-vps.sh there over SSH. The VPS's dockerd pulls only from the registry.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
-import { SignJWT } from 'jose';
+import { mintJwt } from '@bot-mox/backend/test-support';
 import { Agent, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
 import { loadManifest, repoRoot } from './manifest.ts';
 import { imageTagUnderTest, STACK_DOMAIN } from './stack.ts';
@@ -177,19 +179,12 @@ export async function startDeployRehearsal(): Promise<DeployRehearsal> {
     const wrote = await sim.ssh(`umask 077 && cat > ${BOT_MOX_DIR}/.env.prod`, { input: envText });
     if (wrote.exitCode !== 0) throw new Error(`cannot write .env.prod: ${wrote.stderr}`);
 
-    // What the workflow does before each deploy: copy scripts/ and deploy/, run the bootstrap.
+    // What the workflow does before each deploy (scripts/vps-remote.sh): copy scripts/ and
+    // deploy/ without the stand-in recipes, run the bootstrap.
+    const deployDir = await readdir(path.join(repoRoot, 'deploy'));
     await sim.upload(
       repoRoot,
-      [
-        'scripts/vps-bootstrap.sh',
-        'scripts/deploy-vps.sh',
-        'scripts/rollback-vps.sh',
-        'deploy/compose.stack.yml',
-        'deploy/images.env',
-        'deploy/compose.prod.env.example',
-        'deploy/caddy/Caddyfile',
-        'deploy/postgres/pg_hba.conf',
-      ],
+      ['scripts', ...deployDir.filter((name) => name !== 'airgap').map((name) => `deploy/${name}`)],
       'release',
     );
     const bootstrap = await sim.ssh('bash release/scripts/vps-bootstrap.sh');
@@ -248,15 +243,15 @@ export async function startDeployRehearsal(): Promise<DeployRehearsal> {
         return ((await res.json()) as { image_tag: string }).image_tag;
       },
       mintToken: () =>
-        new SignJWT({
-          role: 'authenticated',
-          aud: 'authenticated',
-          sub: '5b1e0c9a-3f7d-4c52-9a61-2c1f0e7d8b44',
-        })
-          .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-          .setIssuedAt()
-          .setExpirationTime('2h')
-          .sign(new TextEncoder().encode(secrets.SUPABASE_JWT_SECRET)),
+        mintJwt(
+          secrets.SUPABASE_JWT_SECRET,
+          {
+            role: 'authenticated',
+            aud: 'authenticated',
+            sub: '5b1e0c9a-3f7d-4c52-9a61-2c1f0e7d8b44',
+          },
+          { expiresIn: '2h' },
+        ),
       stop: cleanUp,
     };
   } catch (error) {

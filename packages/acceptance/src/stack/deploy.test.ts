@@ -166,7 +166,7 @@ describe('deploy and rollback on the VPS simulator', { timeout: 900_000 }, () =>
     expect(result.stdout).toContain(`rollback to the previous release: ${r.tags.a}`);
     expect(await r.liveTag()).toBe(r.tags.a);
     const schema = await r.compose(
-      `exec -T db psql -U postgres -tAc "select count(*) from supabase_migrations.schema_migrations where version = '${B_MIGRATION.split('_')[0]}'"`,
+      `exec -T db psql -h 127.0.0.1 -U postgres -tAc "select count(*) from supabase_migrations.schema_migrations where version = '${B_MIGRATION.split('_')[0]}'"`,
     );
     expect(schema.stdout.trim()).toBe('1');
     const auth = {

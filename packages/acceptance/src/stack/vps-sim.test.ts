@@ -167,6 +167,7 @@ describe('VPS simulator: SSH, inner dockerd, registry', { timeout: 180_000 }, ()
           'deploy/images.env',
           'deploy/compose.prod.env.example',
           'deploy/caddy/Caddyfile',
+          'deploy/postgres',
         ],
         'release',
       );
