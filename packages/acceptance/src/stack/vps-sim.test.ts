@@ -163,6 +163,8 @@ describe('VPS simulator: SSH, inner dockerd, registry', { timeout: 180_000 }, ()
         repoRoot,
         [
           'scripts/vps-bootstrap.sh',
+          'scripts/deploy-vps.sh',
+          'scripts/rollback-vps.sh',
           'deploy/compose.stack.yml',
           'deploy/images.env',
           'deploy/compose.prod.env.example',
