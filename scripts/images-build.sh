@@ -13,7 +13,9 @@ GIT_SHA="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
 VERSION="$(sed -n 's/.*"version": "\([^"]*\)".*/\1/p' packages/backend/package.json | head -1)"
 mkdir -p .cache
 
-declare -A DOCKERFILE=([backend]=packages/backend/Dockerfile [frontend]=packages/frontend/Dockerfile [ops]=deploy/ops/Dockerfile)
+# backend and frontend: targets of the one Dockerfile for our Node images; ops: Debian, its own.
+declare -A DOCKERFILE=([backend]=docker/Dockerfile [frontend]=docker/Dockerfile [ops]=deploy/ops/Dockerfile)
+declare -A TARGET=([backend]=backend [frontend]=frontend [ops]=)
 wanted=("$@"); [ ${#wanted[@]} -eq 0 ] && wanted=(backend frontend ops)
 
 for name in "${wanted[@]}"; do
@@ -22,6 +24,7 @@ for name in "${wanted[@]}"; do
   args=(-f "${DOCKERFILE[$name]}" -t "$ref"
     --build-arg "NODE_IMAGE=$NODE_IMAGE" --build-arg "CADDY_IMAGE=$CADDY_IMAGE" --build-arg "DEBIAN_IMAGE=$DEBIAN_IMAGE"
     --build-arg "GIT_SHA=$GIT_SHA" --build-arg "IMAGE_TAG=$TAG" --build-arg "APP_VERSION=$VERSION")
+  [ -z "${TARGET[$name]}" ] || args+=(--target "${TARGET[$name]}")
   [ -s "$CA_BUNDLE" ] && args+=(--secret "id=ca,src=$CA_BUNDLE")
   started=$SECONDS
   echo "[images] building $ref"
