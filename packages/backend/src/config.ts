@@ -84,6 +84,11 @@ const EnvSchema = z
     SUPABASE_JWT_ISSUER: optionalString,
     RTDB_URL: optionalString.pipe(z.url().optional()),
     RTDB_AUTH: optionalString,
+    /** The legacy RTDB's service-account key (file path or the JSON itself; never logged). */
+    RTDB_SERVICE_ACCOUNT_FILE: optionalString,
+    RTDB_SERVICE_ACCOUNT_JSON: optionalString,
+    /** host:port of an RTDB emulator (tests: the firebase-server stand-in); no credentials then. */
+    FIREBASE_DATABASE_EMULATOR_HOST: optionalString,
     WRITE_FREEZE: bool.default(false),
     WRITE_FREEZE_RETRY_AFTER_SECONDS: positiveInt(30, 3600),
     ...S3EnvShape,
@@ -151,7 +156,13 @@ export interface Config {
     audience: string;
     issuer: string | undefined;
   };
-  rtdb: { url: string | undefined; auth: string | undefined };
+  rtdb: {
+    url: string | undefined;
+    auth: string | undefined;
+    serviceAccountFile: string | undefined;
+    serviceAccountJson: string | undefined;
+    emulatorHost: string | undefined;
+  };
   writeFreeze: boolean;
   writeFreezeRetryAfterSeconds: number;
   s3: S3Config;
@@ -259,7 +270,13 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       audience: e.SUPABASE_JWT_AUDIENCE,
       issuer: e.SUPABASE_JWT_ISSUER,
     },
-    rtdb: { url: e.RTDB_URL, auth: e.RTDB_AUTH },
+    rtdb: {
+      url: e.RTDB_URL,
+      auth: e.RTDB_AUTH,
+      serviceAccountFile: e.RTDB_SERVICE_ACCOUNT_FILE,
+      serviceAccountJson: e.RTDB_SERVICE_ACCOUNT_JSON,
+      emulatorHost: e.FIREBASE_DATABASE_EMULATOR_HOST,
+    },
     writeFreeze: e.WRITE_FREEZE,
     writeFreezeRetryAfterSeconds: e.WRITE_FREEZE_RETRY_AFTER_SECONDS,
     s3: s3Of(e),

@@ -70,10 +70,11 @@ export async function startServer(
   }
   readiness.push(...(options.readiness ?? []));
 
-  // Without a listener (no database) nothing would invalidate them: never live then.
+  // Without a listener (no database) nothing would invalidate them: never live then. Nor with
+  // DATA_BACKEND=rtdb: writes to the legacy store send no NOTIFY.
   const listCaches = new ListCaches({
     ...config.listCache,
-    live: () => events?.connected ?? false,
+    live: () => config.dataBackend === 'supabase' && (events?.connected ?? false),
   });
   events?.onConnectionChange(() => listCaches.invalidateAll());
   events?.onInvalidate((collection) => listCaches.invalidate(collection));
@@ -176,6 +177,7 @@ export async function startServer(
       }
       clearInterval(reaper);
       await events?.stop();
+      await repositories.close?.();
       await database?.close();
       logger.info('stopped');
     })());
