@@ -340,7 +340,8 @@ class RtdbSettingsRepository implements SettingsRepository {
       readNode(this.#database, 'settings'),
       readNode(this.#database, SETTINGS_TIMES),
     ]);
-    return SETTINGS_SECTIONS.flatMap((name) => {
+    // By section name, as the Postgres repository lists them.
+    return [...SETTINGS_SECTIONS].sort().flatMap((name) => {
       const s = this.#section(name, sections[name], times[name]);
       return s ? [s] : [];
     });
