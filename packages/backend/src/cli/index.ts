@@ -13,6 +13,7 @@ import { createS3Client, S3StorageProvider } from '../platform/storage/s3.ts';
 import { ArtifactsService } from '../domains/artifacts/service.ts';
 import { KyselyArtifactsRepository } from '../domains/artifacts/kysely-repository.ts';
 import { migrateRtdbCommand, RtdbInputError } from '../legacy/rtdb/command.ts';
+import { parityCommand } from '../legacy/rtdb/parity-command.ts';
 
 class UsageError extends Error {}
 
@@ -151,6 +152,19 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       cwd: process.env.INIT_CWD ?? process.cwd(),
       rtdb: process.env,
     });
+  },
+
+  /**
+   * Both backends compared (issue 15, phase 4): `[--sample N [--seed S]] [--report file.json]`,
+   * with DATABASE_URL and the RTDB settings of migrate:rtdb --from-rtdb. Exit 1 on any difference.
+   */
+  async parity(args) {
+    const report = await parityCommand(args, {
+      databaseUrl: requireEnv('DATABASE_URL'),
+      cwd: process.env.INIT_CWD ?? process.cwd(),
+      rtdb: process.env,
+    });
+    if (!report.ok) process.exitCode = 1;
   },
 };
 
