@@ -4,6 +4,16 @@
 // conflicts, pagination, the finance summary. The same contracts, so the same tests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot, BotPage, License, Operation, OperationPage } from '@bot-mox/contracts';
+import {
+  BOT_SORTS,
+  CALENDAR_SORTS,
+  LICENSE_SORTS,
+  NOTE_SORTS,
+  OPERATION_SORTS,
+  PROXY_SORTS,
+  SUBSCRIPTION_SORTS,
+  TASK_SORTS,
+} from '@bot-mox/contracts';
 import { FinanceSummary, HealthResponse, ReadyResponse, SettingsSection } from '@bot-mox/contracts';
 import type { RunningServer } from '@bot-mox/backend';
 import { summarizeOperations } from '@bot-mox/backend/test-support';
@@ -422,6 +432,56 @@ describe.each(BACKENDS)('DATA_BACKEND=%s', (backend) => {
       expect(
         await c.json<Operation>('GET', `/finance/operations/${op.id}`, undefined, 200),
       ).toMatchObject({ bot_id: null, bot_name: null });
+    });
+  });
+
+  describe('sorts', () => {
+    // Each list in every order it offers: by the sort field, ties by id, a missing time after
+    // every time (ascending) as Postgres orders it. Names sort by the database's collation, so
+    // only their ties are checked here (pagination below).
+    const SORTS: [string, readonly string[]][] = [
+      ['/bots', BOT_SORTS],
+      ['/resources/licenses', LICENSE_SORTS],
+      ['/resources/proxies', PROXY_SORTS],
+      ['/resources/subscriptions', SUBSCRIPTION_SORTS],
+      ['/workspace/notes', NOTE_SORTS],
+      ['/workspace/tasks', TASK_SORTS],
+      ['/workspace/calendar', CALENDAR_SORTS],
+      ['/finance/operations', OPERATION_SORTS],
+    ];
+    const key = (field: string, v: unknown): number =>
+      v === null
+        ? Number.POSITIVE_INFINITY
+        : field === 'amount'
+          ? Number(v)
+          : Date.parse(String(v));
+    it.each(SORTS)('%s: every sort orders the items', async (path, sorts) => {
+      // One more item, so that every list has a few.
+      const k = Object.values(collections).find((k) => k.path === path)!;
+      await c.json('POST', path, k.create(), 201);
+      for (const sort of sorts) {
+        const field = sort.replace(/^-/, '');
+        if (field === 'name') continue;
+        const page = await c.json<{ items: Record<string, unknown>[] }>(
+          'GET',
+          `${path}?sort=${sort}&limit=200`,
+          undefined,
+          200,
+        );
+        expect(page.items.length, sort).toBeGreaterThan(0);
+        const dir = sort.startsWith('-') ? -1 : 1;
+        for (let i = 1; i < page.items.length; i++) {
+          const [a, b] = [page.items[i - 1]!, page.items[i]!];
+          const [x, y] = [key(field, a[field]), key(field, b[field])];
+          const order = x === y ? 0 : dir * (x - y);
+          expect(
+            order,
+            `${sort}: ${String(a[field])} before ${String(b[field])}`,
+          ).toBeLessThanOrEqual(0);
+          // Equal values (or two missing times): ties are ordered by id.
+          if (order === 0) expect(dir * (String(a.id) < String(b.id) ? -1 : 1), sort).toBe(-1);
+        }
+      }
     });
   });
 
