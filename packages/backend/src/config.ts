@@ -91,6 +91,8 @@ const EnvSchema = z
     FIREBASE_DATABASE_EMULATOR_HOST: optionalString,
     WRITE_FREEZE: bool.default(false),
     WRITE_FREEZE_RETRY_AFTER_SECONDS: positiveInt(30, 3600),
+    /** How often each replica reads the runtime switches (ops.runtime_switches: cutover). */
+    RUNTIME_POLL_MS: positiveInt(1000, 60_000),
     ...S3EnvShape,
     APP_VERSION: z.string().default('0.0.0-dev'),
     GIT_SHA: z.string().default('unknown'),
@@ -165,6 +167,7 @@ export interface Config {
   };
   writeFreeze: boolean;
   writeFreezeRetryAfterSeconds: number;
+  runtimePollMs: number;
   s3: S3Config;
   artifacts: ArtifactsConfig;
   version: string;
@@ -279,6 +282,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     },
     writeFreeze: e.WRITE_FREEZE,
     writeFreezeRetryAfterSeconds: e.WRITE_FREEZE_RETRY_AFTER_SECONDS,
+    runtimePollMs: e.RUNTIME_POLL_MS,
     s3: s3Of(e),
     artifacts: artifactsOf(e),
     version: e.APP_VERSION,

@@ -59,3 +59,33 @@ export function repositoriesFor(
     }
   }
 }
+
+/**
+ * Repositories that follow `current()` at every call: the runtime switch of the data backend
+ * (cutover) takes effect on the next request, however routes hold their repositories.
+ */
+export function switchingRepositories(current: () => Repositories): Repositories {
+  const follow = <T extends object>(pick: (r: Repositories) => T): T =>
+    new Proxy({} as T, {
+      get(_target, prop) {
+        const target = pick(current());
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+  return {
+    bots: follow((r) => r.bots),
+    resources: {
+      licenses: follow((r) => r.resources.licenses),
+      proxies: follow((r) => r.resources.proxies),
+      subscriptions: follow((r) => r.resources.subscriptions),
+    },
+    workspace: {
+      notes: follow((r) => r.workspace.notes),
+      tasks: follow((r) => r.workspace.tasks),
+      calendar: follow((r) => r.workspace.calendar),
+    },
+    operations: follow((r) => r.operations),
+    settings: follow((r) => r.settings),
+  };
+}
