@@ -524,6 +524,23 @@ describe.each(BACKENDS)('DATA_BACKEND=%s', (backend) => {
   });
 
   describe('finance summary', () => {
+    /** Every operation, through the list's pages. */
+    async function allOperations(): Promise<Operation[]> {
+      const all: Operation[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: OperationPage = await c.json<OperationPage>(
+          'GET',
+          `/finance/operations?limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+          undefined,
+          200,
+        );
+        all.push(...page.items);
+        cursor = page.next_cursor;
+      } while (cursor);
+      return all;
+    }
+
     it('equals the exact in-memory totals over the same operations, and filters', async () => {
       const amounts = ['0.10', '0.20', '136.37', '671.85', '9999999999999.99'];
       for (const [i, amount] of amounts.entries()) {
@@ -541,18 +558,7 @@ describe.each(BACKENDS)('DATA_BACKEND=%s', (backend) => {
           201,
         );
       }
-      const all: Operation[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: OperationPage = await c.json<OperationPage>(
-          'GET',
-          `/finance/operations?limit=200${cursor ? `&cursor=${cursor}` : ''}`,
-          undefined,
-          200,
-        );
-        all.push(...page.items);
-        cursor = page.next_cursor;
-      } while (cursor);
+      const all = await allOperations();
       const summary = FinanceSummary.parse(await c.json('GET', '/finance/summary', undefined, 200));
       expect(summary).toEqual(summarizeOperations(all));
       const rub = summary.by_currency.find((t) => t.currency === 'RUB');
@@ -590,18 +596,7 @@ describe.each(BACKENDS)('DATA_BACKEND=%s', (backend) => {
         200,
       );
       expect((await c.call('DELETE', `/finance/operations/${ops.items[1]!.id}`)).status).toBe(204);
-      const all: Operation[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: OperationPage = await c.json<OperationPage>(
-          'GET',
-          `/finance/operations?limit=200${cursor ? `&cursor=${cursor}` : ''}`,
-          undefined,
-          200,
-        );
-        all.push(...page.items);
-        cursor = page.next_cursor;
-      } while (cursor);
+      const all = await allOperations();
       // No filter: served by the rollup.
       expect(await c.json('GET', '/finance/summary', undefined, 200)).toEqual(
         summarizeOperations(all),

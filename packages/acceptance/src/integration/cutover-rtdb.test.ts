@@ -3,26 +3,21 @@
 // keeps the freeze until --abort; then a cutover freezes writes (503 + Retry-After), syncs,
 // checks parity, switches both replicas to supabase at runtime and lifts the freeze; every
 // acknowledged write is in Postgres afterwards, and a restarted replica stays on supabase.
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@bot-mox/backend';
-import { repoRoot } from '../harness/manifest.ts';
-import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
-import { startRtdb, type StartedRtdb } from '../harness/rtdb.ts';
+import type { CutoverResult } from '@bot-mox/backend/legacy-rtdb';
+import type { StartedPostgres } from '../harness/postgres.ts';
+import {
+  RTDB_FIXTURE,
+  readRtdbFixture,
+  startPostgresAndRtdb,
+  type StartedRtdb,
+} from '../harness/rtdb.ts';
 import { MIGRATE_CLI, runMigrateRtdb, runNode } from './migrate-rtdb-cli.ts';
 import { client, mintToken, startApi, type Client } from './support.ts';
 
-const FIXTURE = path.resolve(repoRoot, '../shared/fixtures/rtdb-export.json');
 const POLL_MS = '100';
-
-interface CutoverResult {
-  switched: boolean;
-  freeze_seconds: number;
-  sync: { changed: number; rejects: number };
-  parity: { ok: boolean; compared: number; differences: number };
-}
 
 let db: StartedPostgres;
 let rtdb: StartedRtdb;
@@ -81,26 +76,12 @@ function writeLoad() {
 }
 
 beforeAll(async () => {
-  if (!existsSync(FIXTURE))
-    throw new Error(
-      `the legacy export fixture is missing: ${FIXTURE} (shared/ beside the checkout)`,
-    );
-  const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as unknown;
-  const [pgStart, rtdbStart] = await Promise.allSettled([startPostgres(), startRtdb(fixture)]);
-  if (pgStart.status === 'rejected' || rtdbStart.status === 'rejected') {
-    await Promise.all(
-      [pgStart, rtdbStart].map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)),
-    );
-    throw pgStart.status === 'rejected'
-      ? pgStart.reason
-      : (rtdbStart as PromiseRejectedResult).reason;
-  }
-  [db, rtdb] = [pgStart.value, rtdbStart.value];
+  ({ db, rtdb } = await startPostgresAndRtdb(readRtdbFixture()));
   process.env.FIREBASE_DATABASE_EMULATOR_HOST = rtdb.emulatorHost;
   conn = new pg.Client({ connectionString: db.url });
   await conn.connect();
   // The first import, long before the cutover (phase 3).
-  const first = await runMigrateRtdb(['--from-file', FIXTURE], { DATABASE_URL: db.url });
+  const first = await runMigrateRtdb(['--from-file', RTDB_FIXTURE], { DATABASE_URL: db.url });
   expect(first.code, first.stderr + first.stdout).toBe(0);
   replicas.push(await startReplica(), await startReplica());
   const token = await mintToken();

@@ -1,47 +1,27 @@
 // `cli parity` (issue 15, phase 4): after migrate:rtdb of the shared fixture, the two backends'
 // repositories agree on every agreed field; one field changed in Postgres is found as exactly
 // that field; one record deleted in RTDB is reported missing there. (parity.test.ts: the sample.)
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRtdb, type RtdbConnection } from '@bot-mox/backend/legacy-rtdb';
-import { repoRoot } from '../harness/manifest.ts';
-import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
-import { startRtdb, type StartedRtdb } from '../harness/rtdb.ts';
+import {
+  connectRtdb,
+  type ParityReport as Report,
+  type RtdbConnection,
+} from '@bot-mox/backend/legacy-rtdb';
+import type { StartedPostgres } from '../harness/postgres.ts';
+import {
+  RTDB_FIXTURE,
+  readRtdbFixture,
+  startPostgresAndRtdb,
+  type StartedRtdb,
+} from '../harness/rtdb.ts';
 import { runMigrateRtdb, runParity } from './migrate-rtdb-cli.ts';
 
-const FIXTURE = path.resolve(repoRoot, '../shared/fixtures/rtdb-export.json');
-
-interface DomainParity {
-  supabase: number;
-  rtdb: number;
-  compared: number;
-  missing_in_supabase: string[];
-  missing_in_rtdb: string[];
-  mismatches: { key: string; field: string; supabase: unknown; rtdb: unknown }[];
-}
-interface Report {
-  mode: string;
-  fields: Record<string, string[]>;
-  domains: Record<string, DomainParity>;
-  total: {
-    compared: number;
-    missing_in_supabase: number;
-    missing_in_rtdb: number;
-    mismatches: number;
-  };
-  ok: boolean;
-}
-interface ResultLine {
-  ok: boolean;
-  compared: number;
-  missing_in_supabase: number;
-  missing_in_rtdb: number;
-  mismatches: number;
-}
+type ResultLine = { ok: boolean; seconds: number } & Report['total'];
 
 let db: StartedPostgres;
 let rtdb: StartedRtdb;
@@ -83,27 +63,13 @@ const differences = (r: Report) =>
   );
 
 beforeAll(async () => {
-  if (!existsSync(FIXTURE))
-    throw new Error(
-      `the legacy export fixture is missing: ${FIXTURE} (shared/ beside the checkout)`,
-    );
-  const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as unknown;
-  const [pgStart, rtdbStart] = await Promise.allSettled([startPostgres(), startRtdb(fixture)]);
-  if (pgStart.status === 'rejected' || rtdbStart.status === 'rejected') {
-    await Promise.all(
-      [pgStart, rtdbStart].map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)),
-    );
-    throw pgStart.status === 'rejected'
-      ? pgStart.reason
-      : (rtdbStart as PromiseRejectedResult).reason;
-  }
-  [db, rtdb] = [pgStart.value, rtdbStart.value];
+  ({ db, rtdb } = await startPostgresAndRtdb(readRtdbFixture()));
   process.env.FIREBASE_DATABASE_EMULATOR_HOST = rtdb.emulatorHost;
   admin = connectRtdb({ RTDB_URL: rtdb.url, FIREBASE_DATABASE_EMULATOR_HOST: rtdb.emulatorHost });
   conn = new pg.Client({ connectionString: db.url });
   await conn.connect();
   dir = await mkdtemp(path.join(tmpdir(), 'parity-'));
-  const migrated = await runMigrateRtdb(['--from-file', FIXTURE], { DATABASE_URL: db.url });
+  const migrated = await runMigrateRtdb(['--from-file', RTDB_FIXTURE], { DATABASE_URL: db.url });
   expect(migrated.code, migrated.stderr + migrated.stdout).toBe(0);
 }, 300_000);
 
@@ -132,7 +98,8 @@ describe('cli parity', { timeout: 240_000 }, () => {
     const { rows } = await conn.query<{ t: string; n: string }>(`
       select 'bots' t, count(*) n from bots union all select 'proxies', count(*) from proxies
       union all select 'finance_operations', count(*) from finance_operations`);
-    for (const { t, n } of rows) expect(report.domains[t]!.compared, t).toBe(Number(n));
+    for (const { t, n } of rows)
+      expect(report.domains[t as keyof Report['domains']].compared, t).toBe(Number(n));
     expect(report.domains.finance_operations!.compared).toBeGreaterThan(11_000);
     expect(report.domains.settings!.compared).toBe(3);
     expect(report.fields.proxies).toContain('port');

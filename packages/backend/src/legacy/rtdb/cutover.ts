@@ -10,8 +10,8 @@
 import type { Db } from '../../platform/db/database.ts';
 import { createDatabase } from '../../platform/db/database.ts';
 import { readSwitches, writeSwitches } from '../../platform/runtime-switches.ts';
-import { RtdbInputError } from './command.ts';
-import { connectRtdb, RtdbConfigError, type RtdbEnv } from './firebase.ts';
+import { openRtdb, RtdbInputError } from './command.ts';
+import type { RtdbEnv } from './firebase.ts';
 import { DEFAULT_PAGE_SIZE, readLive } from './live-reader.ts';
 import { formatSummary, migrateRtdb } from './migrate.ts';
 import { checkParity, formatParity } from './parity.ts';
@@ -85,13 +85,7 @@ export async function cutoverCommand(
       log('already cut over: every replica serves supabase');
       return undefined;
     }
-    let rtdb;
-    try {
-      rtdb = connectRtdb(env.rtdb);
-    } catch (err) {
-      if (err instanceof RtdbConfigError) throw fail(err.message);
-      throw err;
-    }
+    const rtdb = openRtdb(env.rtdb, 'cutover');
     try {
       const frozen = await writeSwitches(db, { writeFreeze: true });
       const frozenAt = frozen.frozenAt!;

@@ -4,8 +4,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createDatabase } from '../../platform/db/database.ts';
-import { RtdbInputError } from './command.ts';
-import { connectRtdb, RtdbConfigError, type RtdbEnv } from './firebase.ts';
+import { openRtdb, RtdbInputError } from './command.ts';
+import type { RtdbEnv } from './firebase.ts';
 import { checkParity, formatParity, type ParityReport } from './parity.ts';
 
 export interface ParityArgs {
@@ -50,13 +50,7 @@ export async function parityCommand(
   env: { databaseUrl: string; cwd: string; rtdb: RtdbEnv },
 ): Promise<ParityReport> {
   const parsed = parseParityArgs(args, env.cwd);
-  let rtdb;
-  try {
-    rtdb = connectRtdb(env.rtdb);
-  } catch (err) {
-    if (err instanceof RtdbConfigError) throw fail(err.message);
-    throw err;
-  }
+  const rtdb = openRtdb(env.rtdb, 'parity');
   const log = (line: string) => console.log(`parity: ${line}`);
   log(`comparing ${env.rtdb.RTDB_URL ? rtdb.describe : 'RTDB'} with Postgres`);
   const database = createDatabase(env.databaseUrl, { max: 2, connectTimeoutMs: 30_000 });
