@@ -197,8 +197,10 @@ export class RtdbCollection<
     const { field, desc } = parseSort(query.sort);
     const sort = this.#spec.sorts[field];
     if (!sort) throw badRequest([{ field: 'query.sort', message: `cannot sort by ${field}` }]);
-    const bots = await readBots(this.#database);
-    const records = await readNode(this.#database, DOMAIN_PATHS[this.#spec.domain]);
+    const [records, bots] = await Promise.all([
+      readNode(this.#database, DOMAIN_PATHS[this.#spec.domain]),
+      readBots(this.#database),
+    ]);
     const dir = desc ? -1 : 1;
     const order = (a: { v: string | null; id: string }, b: { v: string | null; id: string }) =>
       dir * (compareValues(a.v, b.v, sort.type) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
