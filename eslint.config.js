@@ -22,6 +22,7 @@ export default tseslint.config(
     ignores: [
       'packages/backend/src/legacy/rtdb/**',
       'packages/backend/src/cli/index.ts',
+      'packages/backend/src/domains/index.ts',
       'packages/acceptance/src/**/*rtdb*',
     ],
     rules: {

@@ -41,6 +41,8 @@ export interface AppDeps {
   artifacts?: ArtifactsService;
   /** Caches of list responses, kept fresh by the caller (server.ts) from the events listener. */
   listCaches?: ListCaches;
+  /** The runtime switches (cutover); without them WRITE_FREEZE and DATA_BACKEND decide. */
+  runtime?: { writeFreeze(): boolean; dataBackend(): 'supabase' | 'rtdb' };
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -51,7 +53,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
   const log = deps.logger;
   const ctx: MountContext = {
     verify,
-    writeFreeze: () => config.writeFreeze,
+    writeFreeze: () => config.writeFreeze || (deps.runtime?.writeFreeze() ?? false),
     writeFreezeRetryAfterSeconds: config.writeFreezeRetryAfterSeconds,
     validateResponses: deps.validateResponses ?? false,
   };
@@ -100,16 +102,17 @@ export function createApp(config: Config, deps: AppDeps): Express {
   });
   mount(api, ctx, endpoints.health, async () => {
     const checks = await ready();
+    const dataBackend = deps.runtime?.dataBackend() ?? config.dataBackend;
     const supabaseReady =
-      config.dataBackend === 'supabase' && Boolean(checks.database?.ok && checks.migrations?.ok);
+      dataBackend === 'supabase' && Boolean(checks.database?.ok && checks.migrations?.ok);
     const s3Ready = checks.s3?.ok ?? false;
     const body: HealthResponse = {
-      status: supabaseReady || config.dataBackend === 'rtdb' ? 'ok' : 'degraded',
+      status: supabaseReady || dataBackend === 'rtdb' ? 'ok' : 'degraded',
       version: config.version,
       git_sha: config.gitSha,
       image_tag: config.imageTag,
       uptime_seconds: Math.round((Date.now() - state.startedAt) / 100) / 10,
-      data_backend: config.dataBackend,
+      data_backend: dataBackend,
       supabase_ready: supabaseReady,
       s3_ready: s3Ready,
     };

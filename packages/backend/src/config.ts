@@ -84,8 +84,15 @@ const EnvSchema = z
     SUPABASE_JWT_ISSUER: optionalString,
     RTDB_URL: optionalString.pipe(z.url().optional()),
     RTDB_AUTH: optionalString,
+    /** The legacy RTDB's service-account key (file path or the JSON itself; never logged). */
+    RTDB_SERVICE_ACCOUNT_FILE: optionalString,
+    RTDB_SERVICE_ACCOUNT_JSON: optionalString,
+    /** host:port of an RTDB emulator (tests: the firebase-server stand-in); no credentials then. */
+    FIREBASE_DATABASE_EMULATOR_HOST: optionalString,
     WRITE_FREEZE: bool.default(false),
     WRITE_FREEZE_RETRY_AFTER_SECONDS: positiveInt(30, 3600),
+    /** How often each replica reads the runtime switches (ops.runtime_switches: cutover). */
+    RUNTIME_POLL_MS: positiveInt(1000, 60_000),
     ...S3EnvShape,
     APP_VERSION: z.string().default('0.0.0-dev'),
     GIT_SHA: z.string().default('unknown'),
@@ -151,9 +158,16 @@ export interface Config {
     audience: string;
     issuer: string | undefined;
   };
-  rtdb: { url: string | undefined; auth: string | undefined };
+  rtdb: {
+    url: string | undefined;
+    auth: string | undefined;
+    serviceAccountFile: string | undefined;
+    serviceAccountJson: string | undefined;
+    emulatorHost: string | undefined;
+  };
   writeFreeze: boolean;
   writeFreezeRetryAfterSeconds: number;
+  runtimePollMs: number;
   s3: S3Config;
   artifacts: ArtifactsConfig;
   version: string;
@@ -259,9 +273,16 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       audience: e.SUPABASE_JWT_AUDIENCE,
       issuer: e.SUPABASE_JWT_ISSUER,
     },
-    rtdb: { url: e.RTDB_URL, auth: e.RTDB_AUTH },
+    rtdb: {
+      url: e.RTDB_URL,
+      auth: e.RTDB_AUTH,
+      serviceAccountFile: e.RTDB_SERVICE_ACCOUNT_FILE,
+      serviceAccountJson: e.RTDB_SERVICE_ACCOUNT_JSON,
+      emulatorHost: e.FIREBASE_DATABASE_EMULATOR_HOST,
+    },
     writeFreeze: e.WRITE_FREEZE,
     writeFreezeRetryAfterSeconds: e.WRITE_FREEZE_RETRY_AFTER_SECONDS,
+    runtimePollMs: e.RUNTIME_POLL_MS,
     s3: s3Of(e),
     artifacts: artifactsOf(e),
     version: e.APP_VERSION,

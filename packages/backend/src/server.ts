@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { createApp, type AppState } from './app.ts';
-import { repositoriesFor, type Repositories } from './domains/index.ts';
+import { repositoriesFor, switchingRepositories, type Repositories } from './domains/index.ts';
+import { RuntimeSwitches, type DataBackend } from './platform/runtime-switches.ts';
 import { createTokenVerifier } from './platform/auth.ts';
 import { createDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { readMigrationFiles } from './platform/db/migrations.ts';
@@ -55,7 +56,20 @@ export async function startServer(
   const database = config.databaseUrl
     ? createDatabase(config.databaseUrl, { max: config.databasePoolMax })
     : undefined;
-  const repositories = repositoriesFor(config, database?.db);
+  // The runtime switches (cutover) are read before anything serves: a replica restarted after a
+  // cutover starts on the backend the switch names, whatever DATA_BACKEND says.
+  const switches = new RuntimeSwitches(database?.db, {
+    pollMs: config.runtimePollMs,
+    log: logger,
+  });
+  await switches.start();
+  const dataBackend = (): DataBackend => switches.current.dataBackend ?? config.dataBackend;
+  // Each backend's repositories are made when first needed (RTDB: only while it serves).
+  const built: Partial<Record<DataBackend, Repositories>> = {};
+  const repositoriesOf = (backend: DataBackend): Repositories =>
+    (built[backend] ??= repositoriesFor({ ...config, dataBackend: backend }, database?.db));
+  repositoriesOf(dataBackend());
+  const repositories = switchingRepositories(() => repositoriesOf(dataBackend()));
   const verify = createTokenVerifier(config.jwt);
 
   const readiness: ReadinessCheck[] = [];
@@ -70,10 +84,14 @@ export async function startServer(
   }
   readiness.push(...(options.readiness ?? []));
 
-  // Without a listener (no database) nothing would invalidate them: never live then.
+  // Without a listener (no database) nothing would invalidate them: never live then. Nor with
+  // DATA_BACKEND=rtdb: writes to the legacy store send no NOTIFY.
   const listCaches = new ListCaches({
     ...config.listCache,
-    live: () => events?.connected ?? false,
+    live: () => dataBackend() === 'supabase' && (events?.connected ?? false),
+  });
+  switches.onChange((now, before) => {
+    if (now.dataBackend !== before.dataBackend) listCaches.invalidateAll();
   });
   events?.onConnectionChange(() => listCaches.invalidateAll());
   events?.onInvalidate((collection) => listCaches.invalidate(collection));
@@ -101,6 +119,7 @@ export async function startServer(
     verify,
     validateResponses: options.validateResponses ?? false,
     listCaches,
+    runtime: { writeFreeze: () => switches.current.writeFreeze, dataBackend },
     ...(artifacts ? { artifacts } : {}),
   });
   const server = createServer(app);
@@ -150,7 +169,7 @@ export async function startServer(
   });
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  logger.info({ port, data_backend: config.dataBackend, version: config.version }, 'listening');
+  logger.info({ port, data_backend: dataBackend(), version: config.version }, 'listening');
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason = 'shutdown') =>
@@ -176,6 +195,8 @@ export async function startServer(
       }
       clearInterval(reaper);
       await events?.stop();
+      switches.stop();
+      await Promise.all(Object.values(built).map((r) => r.close?.()));
       await database?.close();
       logger.info('stopped');
     })());

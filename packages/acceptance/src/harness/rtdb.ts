@@ -2,7 +2,10 @@
 // deploy/airgap/rtdb) with a data tree loaded at start. Clients reach it through firebase-admin
 // with FIREBASE_DATABASE_EMULATOR_HOST; it needs no credentials and keeps nothing on disk.
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import { requireImage } from './manifest.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot, requireImage } from './manifest.ts';
+import { startPostgres, type StartedPostgres } from './postgres.ts';
 
 const PORT = 9000;
 
@@ -35,4 +38,34 @@ export async function startRtdb(data: unknown): Promise<StartedRtdb> {
       await started.stop();
     },
   };
+}
+
+/**
+ * Postgres (migrations applied) and the stand-in loaded with `data`, started together; when one
+ * fails to start, the other is stopped before the error is reported.
+ */
+export async function startPostgresAndRtdb(
+  data: unknown,
+): Promise<{ db: StartedPostgres; rtdb: StartedRtdb }> {
+  const [pgStart, rtdbStart] = await Promise.allSettled([startPostgres(), startRtdb(data)]);
+  if (pgStart.status === 'rejected' || rtdbStart.status === 'rejected') {
+    await Promise.all(
+      [pgStart, rtdbStart].map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)),
+    );
+    throw pgStart.status === 'rejected'
+      ? pgStart.reason
+      : (rtdbStart as PromiseRejectedResult).reason;
+  }
+  return { db: pgStart.value, rtdb: rtdbStart.value };
+}
+
+/** The shared legacy export (../shared/fixtures beside the checkout), as the stand-in's data. */
+export const RTDB_FIXTURE = path.resolve(repoRoot, '../shared/fixtures/rtdb-export.json');
+
+export function readRtdbFixture(): unknown {
+  if (!existsSync(RTDB_FIXTURE))
+    throw new Error(
+      `the legacy export fixture is missing: ${RTDB_FIXTURE} (shared/ beside the checkout)`,
+    );
+  return JSON.parse(readFileSync(RTDB_FIXTURE, 'utf8')) as unknown;
 }

@@ -1,43 +1,33 @@
-// Every /api/v1 route against real Postgres (the manifest image, supabase/migrations applied):
-// happy paths, at least three bad inputs per route, auth, conflicts, pagination, summary in SQL.
+// Every /api/v1 route against each data backend: real Postgres (the manifest image,
+// supabase/migrations applied) and the legacy RTDB (DATA_BACKEND=rtdb on the firebase-server
+// stand-in, artifacts still on Postgres): happy paths, at least three bad inputs per route, auth,
+// conflicts, pagination, the finance summary. The same contracts, so the same tests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot, BotPage, License, Operation, OperationPage } from '@bot-mox/contracts';
+import {
+  BOT_SORTS,
+  CALENDAR_SORTS,
+  LICENSE_SORTS,
+  NOTE_SORTS,
+  OPERATION_SORTS,
+  PROXY_SORTS,
+  SUBSCRIPTION_SORTS,
+  TASK_SORTS,
+} from '@bot-mox/contracts';
 import { FinanceSummary, HealthResponse, ReadyResponse, SettingsSection } from '@bot-mox/contracts';
 import type { RunningServer } from '@bot-mox/backend';
 import { summarizeOperations } from '@bot-mox/backend/test-support';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
+import { startRtdb, type StartedRtdb } from '../harness/rtdb.ts';
 import { client, expectProblem, mintToken, startApi, type Client } from './support.ts';
 
 let pg: StartedPostgres;
+let rtdb: StartedRtdb | undefined;
 let api: RunningServer;
 let c: Client;
 let anonymous: Client;
 let botA: Bot;
 let botB: Bot;
-
-beforeAll(async () => {
-  pg = await startPostgres();
-  api = await startApi(pg.url);
-  c = client(api.url, await mintToken());
-  anonymous = client(api.url, '');
-  botA = await c.json<Bot>(
-    'POST',
-    '/bots',
-    { name: 'alpha', project: 'wow_tbc', status: 'running', tags: ['eu', 'farm'] },
-    201,
-  );
-  botB = await c.json<Bot>(
-    'POST',
-    '/bots',
-    { name: 'beta', project: 'lineage2', status: 'idle' },
-    201,
-  );
-});
-
-afterAll(async () => {
-  await api?.shutdown('test end');
-  await pg?.stop();
-});
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
@@ -227,436 +217,539 @@ const collections: Record<string, CollectionCase> = {
 
 const withBots = (s: string) => s.replace('BOT_A', botA.id).replace('BOT_B', botB.id);
 
-describe.each(Object.entries(collections))('%s', (_name, k) => {
-  let created: { id: string; updated_at: string };
+const BACKENDS = ['supabase', 'rtdb'] as const;
+/** Ids each store hands out: UUIDs in Postgres, push ids in RTDB. */
+const ID_FORMAT = {
+  supabase: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  rtdb: /^[-_0-9A-Za-z]{20}$/,
+};
 
-  it('create → get → patch → list with filters → delete', async () => {
-    created = await c.json('POST', k.path, k.create(), 201);
-    expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await c.json('GET', `${k.path}/${created.id}`, undefined, 200)).toEqual(created);
-    const patched = await c.json<Record<string, unknown>>(
-      'PATCH',
-      `${k.path}/${created.id}`,
-      k.patch(),
-      200,
-    );
-    expect(patched).toMatchObject(k.patch());
-    const page = await c.json<{ items: { id: string }[] }>(
-      'GET',
-      `${k.path}?${withBots(k.filter)}`,
-      undefined,
-      200,
-    );
-    expect(page.items.map((i) => i.id)).toContain(created.id);
-    const res = await c.call('DELETE', `${k.path}/${created.id}`);
-    expect(res.status).toBe(204);
-    await expectProblem(await c.call('GET', `${k.path}/${created.id}`), 404);
-  });
-
-  it.each(k.badCreate)('create: 400 for %s, naming the field', async (_what, body) => {
-    const p = await expectProblem(await c.call('POST', k.path, body), 400);
-    expect(p.errors?.length).toBeGreaterThan(0);
-    for (const e of p.errors ?? []) expect(e.field).toMatch(/^body\./);
-  });
-
-  it('create: 400 for malformed JSON, 401 without a token', async () => {
-    await expectProblem(await c.call('POST', k.path, '{"title": "x",'), 400);
-    await expectProblem(await anonymous.call('POST', k.path, k.create()), 401);
-  });
-
-  it.each(k.badList)('list: 400 for ?%s', async (query) => {
-    const p = await expectProblem(await c.call('GET', `${k.path}?${query}`), 400);
-    expect(p.errors?.every((e) => e.field.startsWith('query.'))).toBe(true);
-  });
-
-  it('get/patch/delete: 404 for an unknown id, 400 for a malformed one, 401 without a token', async () => {
-    await expectProblem(await c.call('GET', `${k.path}/${MISSING}`), 404);
-    await expectProblem(await c.call('PATCH', `${k.path}/${MISSING}`, k.patch()), 404);
-    await expectProblem(await c.call('DELETE', `${k.path}/${MISSING}`), 404);
-    const bad = await expectProblem(await c.call('GET', `${k.path}/${'x'.repeat(65)}`), 400);
-    expect(bad.errors?.[0]?.field).toBe('path.id');
-    await expectProblem(await c.call('DELETE', `${k.path}/not%20an%20id`), 400);
-    await expectProblem(await anonymous.call('GET', `${k.path}/${MISSING}`), 401);
-    await expectProblem(await anonymous.call('DELETE', `${k.path}/${MISSING}`), 401);
-  });
-
-  it('patch: 400 for an empty body, an unknown field and a wrong type', async () => {
-    const row = await c.json<{ id: string }>('POST', k.path, k.create(), 201);
-    await expectProblem(await c.call('PATCH', `${k.path}/${row.id}`, {}), 400);
-    const unknown = await expectProblem(
-      await c.call('PATCH', `${k.path}/${row.id}`, { nope: 1 }),
-      400,
-    );
-    expect(unknown.errors?.map((e) => e.field)).toContain('body.nope');
-    const firstKey = Object.keys(k.patch())[0]!;
-    const wrong = await expectProblem(
-      await c.call('PATCH', `${k.path}/${row.id}`, { [firstKey]: { nested: true } }),
-      400,
-    );
-    expect(wrong.errors?.map((e) => e.field)).toContain(`body.${firstKey}`);
-  });
-});
-
-describe('references, conflicts and stores', () => {
-  it('409 on a unique conflict (license key, proxy ip+port), naming the fields', async () => {
-    await c.json('POST', '/resources/licenses', { key: 'DUP-1', type: 'trial' }, 201);
-    const p = await expectProblem(
-      await c.call('POST', '/resources/licenses', { key: 'DUP-1', type: 'single' }),
-      409,
-    );
-    expect(p.errors).toEqual([{ field: 'body.key', message: 'already exists' }]);
-    await c.json(
-      'POST',
-      '/resources/proxies',
-      { ip: '192.0.2.7', port: 8080, provider: 'proxy6' },
-      201,
-    );
-    const q = await expectProblem(
-      await c.call('POST', '/resources/proxies', { ip: '192.0.2.7', port: 8080, provider: 'x' }),
-      409,
-    );
-    expect(q.errors?.map((e) => e.field)).toEqual(['body.ip', 'body.port']);
-  });
-
-  it('400 for a reference to a bot that does not exist', async () => {
-    const op = {
-      type: 'expense',
-      category: 'proxy',
-      amount: '1.00',
-      currency: 'USD',
-      occurred_at: '2025-01-01T00:00:00Z',
-    };
-    const p = await expectProblem(
-      await c.call('POST', '/finance/operations', { ...op, bot_id: MISSING }),
-      400,
-    );
-    expect(p.errors?.[0]?.field).toBe('body.bot_id');
-    const l = await expectProblem(
-      await c.call('POST', '/resources/licenses', {
-        key: 'K-404',
-        type: 'trial',
-        bot_ids: [botA.id, MISSING],
-      }),
-      400,
-    );
-    expect(l.errors?.[0]?.field).toBe('body.bot_ids.1');
-  });
-
-  it('license bot bindings are kept and filterable', async () => {
-    const lic = await c.json<License>(
-      'POST',
-      '/resources/licenses',
-      { key: 'BIND-1', type: 'multi', bot_ids: [botB.id] },
-      201,
-    );
-    expect(lic.bot_ids).toEqual([botB.id]);
-    const page = await c.json<{ items: License[] }>(
-      'GET',
-      `/resources/licenses?bot_id=${botB.id}`,
-      undefined,
-      200,
-    );
-    expect(page.items.map((l) => l.key)).toContain('BIND-1');
-    expect(page.items.every((l) => l.bot_ids.includes(botB.id))).toBe(true);
-  });
-
-  it('operations name their bot; deleting the bot keeps the history (bot_id, bot_name null)', async () => {
-    const bot = await c.json<Bot>('POST', '/bots', { name: 'doomed', project: 'wow_tbc' }, 201);
-    const op = await c.json<Operation>(
-      'POST',
-      '/finance/operations',
-      {
-        type: 'income',
-        category: 'account_sale',
-        amount: '5.00',
-        currency: 'EUR',
-        occurred_at: '2025-02-02T00:00:00Z',
-        bot_id: bot.id,
-      },
-      201,
-    );
-    expect(op.bot_name).toBe('doomed');
-    const listed = await c.json<OperationPage>(
-      'GET',
-      `/finance/operations?bot_id=${bot.id}`,
-      undefined,
-      200,
-    );
-    expect(listed.items.map((o) => [o.id, o.bot_name])).toEqual([[op.id, 'doomed']]);
-    await c.json('PATCH', `/bots/${bot.id}`, { name: 'doomed-renamed' }, 200);
-    expect(
-      (await c.json<Operation>('GET', `/finance/operations/${op.id}`, undefined, 200)).bot_name,
-    ).toBe('doomed-renamed');
-    expect(
-      (await c.json<Operation>('PATCH', `/finance/operations/${op.id}`, { bot_id: botB.id }, 200))
-        .bot_name,
-    ).toBe('beta');
-    await c.json('PATCH', `/finance/operations/${op.id}`, { bot_id: bot.id }, 200);
-    expect((await c.call('DELETE', `/bots/${bot.id}`)).status).toBe(204);
-    expect(
-      await c.json<Operation>('GET', `/finance/operations/${op.id}`, undefined, 200),
-    ).toMatchObject({ bot_id: null, bot_name: null });
-  });
-});
-
-describe('pagination', () => {
-  it('walks every bot exactly once in a stable order, with ties on the sort key', async () => {
-    for (let i = 0; i < 7; i++)
-      await c.json(
-        'POST',
-        '/bots',
-        { name: 'same-name', project: 'paging', status: 'stopped' },
-        201,
-      );
-    const seen: Bot[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: BotPage = await c.json<BotPage>(
-        'GET',
-        `/bots?project=paging&sort=-name&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
-        undefined,
-        200,
-      );
-      seen.push(...page.items);
-      cursor = page.next_cursor;
-    } while (cursor);
-    expect(seen).toHaveLength(7);
-    expect(new Set(seen.map((b) => b.id)).size).toBe(7);
-    const ids = seen.map((b) => b.id);
-    expect(ids).toEqual([...ids].sort().reverse());
-  });
-
-  it('refuses a cursor made for another sort', async () => {
-    const page = await c.json<BotPage>('GET', '/bots?limit=1&sort=name', undefined, 200);
-    expect(page.next_cursor).not.toBeNull();
-    const p = await expectProblem(
-      await c.call('GET', `/bots?limit=1&sort=-name&cursor=${page.next_cursor}`),
-      400,
-    );
-    expect(p.errors?.[0]?.field).toBe('query.cursor');
-  });
-});
-
-describe('finance summary', () => {
-  it('equals the exact in-memory totals over the same operations, and filters', async () => {
-    const amounts = ['0.10', '0.20', '136.37', '671.85', '9999999999999.99'];
-    for (const [i, amount] of amounts.entries()) {
-      await c.json(
-        'POST',
-        '/finance/operations',
-        {
-          type: i % 2 ? 'expense' : 'income',
-          category: i % 2 ? 'proxy' : 'gold_sale',
-          amount,
-          currency: i === 4 ? 'RUB' : 'USD',
-          occurred_at: `2024-0${i + 1}-15T08:00:00Z`,
-          bot_id: botB.id,
-        },
-        201,
-      );
+describe.each(BACKENDS)('DATA_BACKEND=%s', (backend) => {
+  beforeAll(async () => {
+    pg = await startPostgres();
+    if (backend === 'rtdb') {
+      rtdb = await startRtdb({});
+      // firebase-admin reads the emulator's address from the process environment.
+      process.env.FIREBASE_DATABASE_EMULATOR_HOST = rtdb.emulatorHost;
+      api = await startApi(pg.url, {
+        DATA_BACKEND: 'rtdb',
+        RTDB_URL: rtdb.url,
+        FIREBASE_DATABASE_EMULATOR_HOST: rtdb.emulatorHost,
+      });
+    } else {
+      api = await startApi(pg.url);
     }
-    const all: Operation[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: OperationPage = await c.json<OperationPage>(
+    c = client(api.url, await mintToken());
+    anonymous = client(api.url, '');
+    botA = await c.json<Bot>(
+      'POST',
+      '/bots',
+      { name: 'alpha', project: 'wow_tbc', status: 'running', tags: ['eu', 'farm'] },
+      201,
+    );
+    botB = await c.json<Bot>(
+      'POST',
+      '/bots',
+      { name: 'beta', project: 'lineage2', status: 'idle' },
+      201,
+    );
+  });
+
+  afterAll(async () => {
+    await api?.shutdown('test end');
+    await pg?.stop();
+    await rtdb?.stop();
+    rtdb = undefined;
+    delete process.env.FIREBASE_DATABASE_EMULATOR_HOST;
+  });
+
+  describe.each(Object.entries(collections))('%s', (_name, k) => {
+    let created: { id: string; updated_at: string };
+
+    it('create → get → patch → list with filters → delete', async () => {
+      created = await c.json('POST', k.path, k.create(), 201);
+      expect(created.id).toMatch(ID_FORMAT[backend]);
+      expect(await c.json('GET', `${k.path}/${created.id}`, undefined, 200)).toEqual(created);
+      const patched = await c.json<Record<string, unknown>>(
+        'PATCH',
+        `${k.path}/${created.id}`,
+        k.patch(),
+        200,
+      );
+      expect(patched).toMatchObject(k.patch());
+      const page = await c.json<{ items: { id: string }[] }>(
         'GET',
-        `/finance/operations?limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+        `${k.path}?${withBots(k.filter)}`,
         undefined,
         200,
       );
-      all.push(...page.items);
-      cursor = page.next_cursor;
-    } while (cursor);
-    const summary = FinanceSummary.parse(await c.json('GET', '/finance/summary', undefined, 200));
-    expect(summary).toEqual(summarizeOperations(all));
-    const rub = summary.by_currency.find((t) => t.currency === 'RUB');
-    expect(rub?.income).toBe('9999999999999.99');
+      expect(page.items.map((i) => i.id)).toContain(created.id);
+      const res = await c.call('DELETE', `${k.path}/${created.id}`);
+      expect(res.status).toBe(204);
+      await expectProblem(await c.call('GET', `${k.path}/${created.id}`), 404);
+    });
 
-    const filtered = FinanceSummary.parse(
-      await c.json(
-        'GET',
-        `/finance/summary?bot_id=${botB.id}&currency=USD&from=2024-01-01T00:00:00Z&to=2024-03-01T00:00:00Z`,
-        undefined,
-        200,
-      ),
-    );
-    expect(filtered.by_currency).toEqual([
-      { currency: 'USD', income: '0.10', expense: '0.20', net: '-0.10', operations: 2 },
-    ]);
-    expect(filtered.by_month.map((m) => m.month)).toEqual(['2024-01', '2024-02']);
-    const byProject = FinanceSummary.parse(
-      await c.json('GET', '/finance/summary?project=lineage2', undefined, 200),
-    );
-    expect(byProject.by_currency.map((t) => t.currency).sort()).toEqual(['RUB', 'USD']);
-  });
+    it.each(k.badCreate)('create: 400 for %s, naming the field', async (_what, body) => {
+      const p = await expectProblem(await c.call('POST', k.path, body), 400);
+      expect(p.errors?.length).toBeGreaterThan(0);
+      for (const e of p.errors ?? []) expect(e.field).toMatch(/^body\./);
+    });
 
-  it('the monthly rollup (month-aligned filters) and the raw scan agree, also after updates and deletes', async () => {
-    const ops = await c.json<OperationPage>(
-      'GET',
-      '/finance/operations?limit=3&currency=USD',
-      undefined,
-      200,
-    );
-    await c.json(
-      'PATCH',
-      `/finance/operations/${ops.items[0]!.id}`,
-      { amount: '777.77', currency: 'EUR', occurred_at: '2023-12-31T23:59:59.999Z' },
-      200,
-    );
-    expect((await c.call('DELETE', `/finance/operations/${ops.items[1]!.id}`)).status).toBe(204);
-    const all: Operation[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: OperationPage = await c.json<OperationPage>(
-        'GET',
-        `/finance/operations?limit=200${cursor ? `&cursor=${cursor}` : ''}`,
-        undefined,
-        200,
+    it('create: 400 for malformed JSON, 401 without a token', async () => {
+      await expectProblem(await c.call('POST', k.path, '{"title": "x",'), 400);
+      await expectProblem(await anonymous.call('POST', k.path, k.create()), 401);
+    });
+
+    it.each(k.badList)('list: 400 for ?%s', async (query) => {
+      const p = await expectProblem(await c.call('GET', `${k.path}?${query}`), 400);
+      expect(p.errors?.every((e) => e.field.startsWith('query.'))).toBe(true);
+    });
+
+    it('get/patch/delete: 404 for an unknown id, 400 for a malformed one, 401 without a token', async () => {
+      await expectProblem(await c.call('GET', `${k.path}/${MISSING}`), 404);
+      await expectProblem(await c.call('PATCH', `${k.path}/${MISSING}`, k.patch()), 404);
+      await expectProblem(await c.call('DELETE', `${k.path}/${MISSING}`), 404);
+      const bad = await expectProblem(await c.call('GET', `${k.path}/${'x'.repeat(65)}`), 400);
+      expect(bad.errors?.[0]?.field).toBe('path.id');
+      await expectProblem(await c.call('DELETE', `${k.path}/not%20an%20id`), 400);
+      await expectProblem(await anonymous.call('GET', `${k.path}/${MISSING}`), 401);
+      await expectProblem(await anonymous.call('DELETE', `${k.path}/${MISSING}`), 401);
+    });
+
+    it('patch: 400 for an empty body, an unknown field and a wrong type', async () => {
+      const row = await c.json<{ id: string }>('POST', k.path, k.create(), 201);
+      await expectProblem(await c.call('PATCH', `${k.path}/${row.id}`, {}), 400);
+      const unknown = await expectProblem(
+        await c.call('PATCH', `${k.path}/${row.id}`, { nope: 1 }),
+        400,
       );
-      all.push(...page.items);
-      cursor = page.next_cursor;
-    } while (cursor);
-    // No filter: served by the rollup.
-    expect(await c.json('GET', '/finance/summary', undefined, 200)).toEqual(
-      summarizeOperations(all),
-    );
-    const range = 'from=2023-12-01T00:00:00Z&to=2024-03-01T00:00:00Z';
-    const rollup = await c.json('GET', `/finance/summary?${range}`, undefined, 200);
-    // One millisecond off the month boundary: served by scanning operations.
-    const scan = await c.json(
-      'GET',
-      `/finance/summary?from=2023-12-01T00:00:00Z&to=2024-03-01T00:00:00.001Z`,
-      undefined,
-      200,
-    );
-    expect(rollup).toEqual(scan);
-    const inRange = all.filter(
-      (o) =>
-        o.occurred_at >= '2023-12-01T00:00:00.000Z' && o.occurred_at < '2024-03-01T00:00:00.000Z',
-    );
-    expect(rollup).toEqual(summarizeOperations(inRange));
-  });
-
-  it('400 for bad filters, 401 without a token', async () => {
-    await expectProblem(await c.call('GET', '/finance/summary?currency=dollars'), 400);
-    await expectProblem(
-      await c.call('GET', '/finance/summary?from=2025-01-01T00:00:00Z&to=2024-01-01T00:00:00Z'),
-      400,
-    );
-    await expectProblem(await c.call('GET', '/finance/summary?group=month'), 400);
-    await expectProblem(await anonymous.call('GET', '/finance/summary'), 401);
-  });
-});
-
-describe('settings', () => {
-  it('put → get → list', async () => {
-    const put = SettingsSection.parse(
-      await c.json(
-        'PUT',
-        '/settings/farm',
-        { data: { max_bots_per_vm: 8, default_project: 'wow_tbc' } },
-        200,
-      ),
-    );
-    expect(put.data).toEqual({ max_bots_per_vm: 8, default_project: 'wow_tbc' });
-    expect(await c.json('GET', '/settings/farm', undefined, 200)).toEqual(put);
-    await c.json(
-      'PUT',
-      '/settings/general',
-      { data: { currency: 'USD', timezone: 'Europe/Moscow', language: 'ru' } },
-      200,
-    );
-    const list = await c.json<{ items: SettingsSection[] }>('GET', '/settings', undefined, 200);
-    expect(list.items.map((s) => s.section)).toEqual(['farm', 'general']);
-  });
-
-  it('400 for an unknown section, data of the wrong shape, and unknown fields; 404 for an unsaved one', async () => {
-    await expectProblem(await c.call('PUT', '/settings/theme', { data: {} }), 400);
-    const p = await expectProblem(
-      await c.call('PUT', '/settings/alerts', {
-        data: { enabled: 'yes', telegram_chat_id: null, offline_minutes: 15 },
-      }),
-      400,
-    );
-    expect(p.errors?.map((e) => e.field)).toEqual(['body.data.enabled']);
-    const u = await expectProblem(
-      await c.call('PUT', '/settings/farm', {
-        data: { max_bots_per_vm: 8, default_project: 'x' },
-        extra: 1,
-      }),
-      400,
-    );
-    expect(u.errors?.map((e) => e.field)).toEqual(['body.extra']);
-    await expectProblem(await c.call('GET', '/settings/alerts'), 404);
-    await expectProblem(await anonymous.call('GET', '/settings'), 401);
-  });
-});
-
-describe('auth', () => {
-  it('accepts service_role, refuses anon (403), expired (401), wrong audience (401), wrong secret (401)', async () => {
-    const as = async (token: string) =>
-      (await client(api.url, token).call('GET', '/bots?limit=1')).status;
-    expect(await as(await mintToken({ role: 'service_role' }))).toBe(200);
-    await expectProblem(
-      await client(api.url, await mintToken({ role: 'anon' })).call('GET', '/bots'),
-      403,
-    );
-    await expectProblem(
-      await client(api.url, await mintToken(undefined, { expiresIn: '-5m' })).call('GET', '/bots'),
-      401,
-    );
-    await expectProblem(
-      await client(api.url, await mintToken({ role: 'authenticated', aud: 'other' })).call(
-        'GET',
-        '/bots',
-      ),
-      401,
-    );
-    await expectProblem(
-      await client(api.url, await mintToken(undefined, { secret: 'y'.repeat(48) })).call(
-        'GET',
-        '/bots',
-      ),
-      401,
-    );
-    await expectProblem(await client(api.url, 'not.a.jwt').call('GET', '/bots'), 401);
-  });
-});
-
-describe('health', () => {
-  it('live, ready and health are public and report this build', async () => {
-    expect(await anonymous.json('GET', '/health/live', undefined, 200)).toEqual({ status: 'live' });
-    const ready = ReadyResponse.parse(await anonymous.json('GET', '/health/ready', undefined, 200));
-    expect(Object.keys(ready.checks).sort()).toEqual(['database', 'events', 'migrations']);
-    const health = HealthResponse.parse(await anonymous.json('GET', '/health', undefined, 200));
-    expect(health).toMatchObject({
-      status: 'ok',
-      version: '9.9.9-test',
-      git_sha: 'testsha',
-      image_tag: 'test-tag',
-      data_backend: 'supabase',
-      supabase_ready: true,
-      s3_ready: false,
+      expect(unknown.errors?.map((e) => e.field)).toContain('body.nope');
+      const firstKey = Object.keys(k.patch())[0]!;
+      const wrong = await expectProblem(
+        await c.call('PATCH', `${k.path}/${row.id}`, { [firstKey]: { nested: true } }),
+        400,
+      );
+      expect(wrong.errors?.map((e) => e.field)).toContain(`body.${firstKey}`);
     });
   });
 
-  it('503 problems, not crashes, when the database is unreachable', async () => {
-    const down = await startApi('postgres://postgres:x@127.0.0.1:1/postgres');
-    try {
-      const dc = client(down.url, c.token);
-      const p = await expectProblem(await dc.call('GET', '/bots'), 503);
-      expect(p.detail).toContain('database');
-      await expectProblem(await dc.call('POST', '/workspace/notes', { title: 'x' }), 503);
-      const ready = await dc.call('GET', '/health/ready');
-      expect(ready.status).toBe(503);
-      const body = ReadyResponse.parse(await ready.json());
-      expect(body.checks.database?.ok).toBe(false);
+  describe('references, conflicts and stores', () => {
+    it('409 on a unique conflict (license key, proxy ip+port), naming the fields', async () => {
+      await c.json('POST', '/resources/licenses', { key: 'DUP-1', type: 'trial' }, 201);
+      const p = await expectProblem(
+        await c.call('POST', '/resources/licenses', { key: 'DUP-1', type: 'single' }),
+        409,
+      );
+      expect(p.errors).toEqual([{ field: 'body.key', message: 'already exists' }]);
+      await c.json(
+        'POST',
+        '/resources/proxies',
+        { ip: '192.0.2.7', port: 8080, provider: 'proxy6' },
+        201,
+      );
+      const q = await expectProblem(
+        await c.call('POST', '/resources/proxies', { ip: '192.0.2.7', port: 8080, provider: 'x' }),
+        409,
+      );
+      expect(q.errors?.map((e) => e.field)).toEqual(['body.ip', 'body.port']);
+    });
+
+    it('400 for a reference to a bot that does not exist', async () => {
+      const op = {
+        type: 'expense',
+        category: 'proxy',
+        amount: '1.00',
+        currency: 'USD',
+        occurred_at: '2025-01-01T00:00:00Z',
+      };
+      const p = await expectProblem(
+        await c.call('POST', '/finance/operations', { ...op, bot_id: MISSING }),
+        400,
+      );
+      expect(p.errors?.[0]?.field).toBe('body.bot_id');
+      const l = await expectProblem(
+        await c.call('POST', '/resources/licenses', {
+          key: 'K-404',
+          type: 'trial',
+          bot_ids: [botA.id, MISSING],
+        }),
+        400,
+      );
+      expect(l.errors?.[0]?.field).toBe('body.bot_ids.1');
+    });
+
+    it('license bot bindings are kept and filterable', async () => {
+      const lic = await c.json<License>(
+        'POST',
+        '/resources/licenses',
+        { key: 'BIND-1', type: 'multi', bot_ids: [botB.id] },
+        201,
+      );
+      expect(lic.bot_ids).toEqual([botB.id]);
+      const page = await c.json<{ items: License[] }>(
+        'GET',
+        `/resources/licenses?bot_id=${botB.id}`,
+        undefined,
+        200,
+      );
+      expect(page.items.map((l) => l.key)).toContain('BIND-1');
+      expect(page.items.every((l) => l.bot_ids.includes(botB.id))).toBe(true);
+    });
+
+    it('operations name their bot; deleting the bot keeps the history (bot_id, bot_name null)', async () => {
+      const bot = await c.json<Bot>('POST', '/bots', { name: 'doomed', project: 'wow_tbc' }, 201);
+      const op = await c.json<Operation>(
+        'POST',
+        '/finance/operations',
+        {
+          type: 'income',
+          category: 'account_sale',
+          amount: '5.00',
+          currency: 'EUR',
+          occurred_at: '2025-02-02T00:00:00Z',
+          bot_id: bot.id,
+        },
+        201,
+      );
+      expect(op.bot_name).toBe('doomed');
+      const listed = await c.json<OperationPage>(
+        'GET',
+        `/finance/operations?bot_id=${bot.id}`,
+        undefined,
+        200,
+      );
+      expect(listed.items.map((o) => [o.id, o.bot_name])).toEqual([[op.id, 'doomed']]);
+      await c.json('PATCH', `/bots/${bot.id}`, { name: 'doomed-renamed' }, 200);
       expect(
-        HealthResponse.parse(await dc.json('GET', '/health', undefined, 200)).supabase_ready,
-      ).toBe(false);
-      expect((await dc.call('GET', '/health/live')).status).toBe(200);
-    } finally {
-      await down.shutdown();
+        (await c.json<Operation>('GET', `/finance/operations/${op.id}`, undefined, 200)).bot_name,
+      ).toBe('doomed-renamed');
+      expect(
+        (await c.json<Operation>('PATCH', `/finance/operations/${op.id}`, { bot_id: botB.id }, 200))
+          .bot_name,
+      ).toBe('beta');
+      await c.json('PATCH', `/finance/operations/${op.id}`, { bot_id: bot.id }, 200);
+      expect((await c.call('DELETE', `/bots/${bot.id}`)).status).toBe(204);
+      expect(
+        await c.json<Operation>('GET', `/finance/operations/${op.id}`, undefined, 200),
+      ).toMatchObject({ bot_id: null, bot_name: null });
+    });
+  });
+
+  describe('sorts', () => {
+    // Each list in every order it offers: by the sort field, ties by id, a missing time after
+    // every time (ascending) as Postgres orders it. Names sort by the database's collation, so
+    // only their ties are checked here (pagination below).
+    const SORTS: [string, readonly string[]][] = [
+      ['/bots', BOT_SORTS],
+      ['/resources/licenses', LICENSE_SORTS],
+      ['/resources/proxies', PROXY_SORTS],
+      ['/resources/subscriptions', SUBSCRIPTION_SORTS],
+      ['/workspace/notes', NOTE_SORTS],
+      ['/workspace/tasks', TASK_SORTS],
+      ['/workspace/calendar', CALENDAR_SORTS],
+      ['/finance/operations', OPERATION_SORTS],
+    ];
+    const key = (field: string, v: unknown): number =>
+      v === null
+        ? Number.POSITIVE_INFINITY
+        : field === 'amount'
+          ? Number(v)
+          : Date.parse(String(v));
+    it.each(SORTS)('%s: every sort orders the items', async (path, sorts) => {
+      // One more item, so that every list has a few.
+      const k = Object.values(collections).find((k) => k.path === path)!;
+      await c.json('POST', path, k.create(), 201);
+      for (const sort of sorts) {
+        const field = sort.replace(/^-/, '');
+        if (field === 'name') continue;
+        const page = await c.json<{ items: Record<string, unknown>[] }>(
+          'GET',
+          `${path}?sort=${sort}&limit=200`,
+          undefined,
+          200,
+        );
+        expect(page.items.length, sort).toBeGreaterThan(0);
+        const dir = sort.startsWith('-') ? -1 : 1;
+        for (let i = 1; i < page.items.length; i++) {
+          const [a, b] = [page.items[i - 1]!, page.items[i]!];
+          const [x, y] = [key(field, a[field]), key(field, b[field])];
+          const order = x === y ? 0 : dir * (x - y);
+          expect(
+            order,
+            `${sort}: ${String(a[field])} before ${String(b[field])}`,
+          ).toBeLessThanOrEqual(0);
+          // Equal values (or two missing times): ties are ordered by id.
+          if (order === 0) expect(dir * (String(a.id) < String(b.id) ? -1 : 1), sort).toBe(-1);
+        }
+      }
+    });
+  });
+
+  describe('pagination', () => {
+    it('walks every bot exactly once in a stable order, with ties on the sort key', async () => {
+      for (let i = 0; i < 7; i++)
+        await c.json(
+          'POST',
+          '/bots',
+          { name: 'same-name', project: 'paging', status: 'stopped' },
+          201,
+        );
+      const seen: Bot[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: BotPage = await c.json<BotPage>(
+          'GET',
+          `/bots?project=paging&sort=-name&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+          undefined,
+          200,
+        );
+        seen.push(...page.items);
+        cursor = page.next_cursor;
+      } while (cursor);
+      expect(seen).toHaveLength(7);
+      expect(new Set(seen.map((b) => b.id)).size).toBe(7);
+      const ids = seen.map((b) => b.id);
+      expect(ids).toEqual([...ids].sort().reverse());
+    });
+
+    it('refuses a cursor made for another sort', async () => {
+      const page = await c.json<BotPage>('GET', '/bots?limit=1&sort=name', undefined, 200);
+      expect(page.next_cursor).not.toBeNull();
+      const p = await expectProblem(
+        await c.call('GET', `/bots?limit=1&sort=-name&cursor=${page.next_cursor}`),
+        400,
+      );
+      expect(p.errors?.[0]?.field).toBe('query.cursor');
+    });
+  });
+
+  describe('finance summary', () => {
+    /** Every operation, through the list's pages. */
+    async function allOperations(): Promise<Operation[]> {
+      const all: Operation[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: OperationPage = await c.json<OperationPage>(
+          'GET',
+          `/finance/operations?limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+          undefined,
+          200,
+        );
+        all.push(...page.items);
+        cursor = page.next_cursor;
+      } while (cursor);
+      return all;
     }
+
+    it('equals the exact in-memory totals over the same operations, and filters', async () => {
+      const amounts = ['0.10', '0.20', '136.37', '671.85', '9999999999999.99'];
+      for (const [i, amount] of amounts.entries()) {
+        await c.json(
+          'POST',
+          '/finance/operations',
+          {
+            type: i % 2 ? 'expense' : 'income',
+            category: i % 2 ? 'proxy' : 'gold_sale',
+            amount,
+            currency: i === 4 ? 'RUB' : 'USD',
+            occurred_at: `2024-0${i + 1}-15T08:00:00Z`,
+            bot_id: botB.id,
+          },
+          201,
+        );
+      }
+      const all = await allOperations();
+      const summary = FinanceSummary.parse(await c.json('GET', '/finance/summary', undefined, 200));
+      expect(summary).toEqual(summarizeOperations(all));
+      const rub = summary.by_currency.find((t) => t.currency === 'RUB');
+      expect(rub?.income).toBe('9999999999999.99');
+
+      const filtered = FinanceSummary.parse(
+        await c.json(
+          'GET',
+          `/finance/summary?bot_id=${botB.id}&currency=USD&from=2024-01-01T00:00:00Z&to=2024-03-01T00:00:00Z`,
+          undefined,
+          200,
+        ),
+      );
+      expect(filtered.by_currency).toEqual([
+        { currency: 'USD', income: '0.10', expense: '0.20', net: '-0.10', operations: 2 },
+      ]);
+      expect(filtered.by_month.map((m) => m.month)).toEqual(['2024-01', '2024-02']);
+      const byProject = FinanceSummary.parse(
+        await c.json('GET', '/finance/summary?project=lineage2', undefined, 200),
+      );
+      expect(byProject.by_currency.map((t) => t.currency).sort()).toEqual(['RUB', 'USD']);
+    });
+
+    it('the monthly rollup (month-aligned filters) and the raw scan agree, also after updates and deletes', async () => {
+      const ops = await c.json<OperationPage>(
+        'GET',
+        '/finance/operations?limit=3&currency=USD',
+        undefined,
+        200,
+      );
+      await c.json(
+        'PATCH',
+        `/finance/operations/${ops.items[0]!.id}`,
+        { amount: '777.77', currency: 'EUR', occurred_at: '2023-12-31T23:59:59.999Z' },
+        200,
+      );
+      expect((await c.call('DELETE', `/finance/operations/${ops.items[1]!.id}`)).status).toBe(204);
+      const all = await allOperations();
+      // No filter: served by the rollup.
+      expect(await c.json('GET', '/finance/summary', undefined, 200)).toEqual(
+        summarizeOperations(all),
+      );
+      const range = 'from=2023-12-01T00:00:00Z&to=2024-03-01T00:00:00Z';
+      const rollup = await c.json('GET', `/finance/summary?${range}`, undefined, 200);
+      // One millisecond off the month boundary: served by scanning operations.
+      const scan = await c.json(
+        'GET',
+        `/finance/summary?from=2023-12-01T00:00:00Z&to=2024-03-01T00:00:00.001Z`,
+        undefined,
+        200,
+      );
+      expect(rollup).toEqual(scan);
+      const inRange = all.filter(
+        (o) =>
+          o.occurred_at >= '2023-12-01T00:00:00.000Z' && o.occurred_at < '2024-03-01T00:00:00.000Z',
+      );
+      expect(rollup).toEqual(summarizeOperations(inRange));
+    });
+
+    it('400 for bad filters, 401 without a token', async () => {
+      await expectProblem(await c.call('GET', '/finance/summary?currency=dollars'), 400);
+      await expectProblem(
+        await c.call('GET', '/finance/summary?from=2025-01-01T00:00:00Z&to=2024-01-01T00:00:00Z'),
+        400,
+      );
+      await expectProblem(await c.call('GET', '/finance/summary?group=month'), 400);
+      await expectProblem(await anonymous.call('GET', '/finance/summary'), 401);
+    });
+  });
+
+  describe('settings', () => {
+    it('put → get → list', async () => {
+      const put = SettingsSection.parse(
+        await c.json(
+          'PUT',
+          '/settings/farm',
+          { data: { max_bots_per_vm: 8, default_project: 'wow_tbc' } },
+          200,
+        ),
+      );
+      expect(put.data).toEqual({ max_bots_per_vm: 8, default_project: 'wow_tbc' });
+      expect(await c.json('GET', '/settings/farm', undefined, 200)).toEqual(put);
+      await c.json(
+        'PUT',
+        '/settings/general',
+        { data: { currency: 'USD', timezone: 'Europe/Moscow', language: 'ru' } },
+        200,
+      );
+      const list = await c.json<{ items: SettingsSection[] }>('GET', '/settings', undefined, 200);
+      expect(list.items.map((s) => s.section)).toEqual(['farm', 'general']);
+    });
+
+    it('400 for an unknown section, data of the wrong shape, and unknown fields; 404 for an unsaved one', async () => {
+      await expectProblem(await c.call('PUT', '/settings/theme', { data: {} }), 400);
+      const p = await expectProblem(
+        await c.call('PUT', '/settings/alerts', {
+          data: { enabled: 'yes', telegram_chat_id: null, offline_minutes: 15 },
+        }),
+        400,
+      );
+      expect(p.errors?.map((e) => e.field)).toEqual(['body.data.enabled']);
+      const u = await expectProblem(
+        await c.call('PUT', '/settings/farm', {
+          data: { max_bots_per_vm: 8, default_project: 'x' },
+          extra: 1,
+        }),
+        400,
+      );
+      expect(u.errors?.map((e) => e.field)).toEqual(['body.extra']);
+      await expectProblem(await c.call('GET', '/settings/alerts'), 404);
+      await expectProblem(await anonymous.call('GET', '/settings'), 401);
+    });
+  });
+
+  describe('auth', () => {
+    it('accepts service_role, refuses anon (403), expired (401), wrong audience (401), wrong secret (401)', async () => {
+      const as = async (token: string) =>
+        (await client(api.url, token).call('GET', '/bots?limit=1')).status;
+      expect(await as(await mintToken({ role: 'service_role' }))).toBe(200);
+      await expectProblem(
+        await client(api.url, await mintToken({ role: 'anon' })).call('GET', '/bots'),
+        403,
+      );
+      await expectProblem(
+        await client(api.url, await mintToken(undefined, { expiresIn: '-5m' })).call(
+          'GET',
+          '/bots',
+        ),
+        401,
+      );
+      await expectProblem(
+        await client(api.url, await mintToken({ role: 'authenticated', aud: 'other' })).call(
+          'GET',
+          '/bots',
+        ),
+        401,
+      );
+      await expectProblem(
+        await client(api.url, await mintToken(undefined, { secret: 'y'.repeat(48) })).call(
+          'GET',
+          '/bots',
+        ),
+        401,
+      );
+      await expectProblem(await client(api.url, 'not.a.jwt').call('GET', '/bots'), 401);
+    });
+  });
+
+  describe('health', () => {
+    it('live, ready and health are public and report this build', async () => {
+      expect(await anonymous.json('GET', '/health/live', undefined, 200)).toEqual({
+        status: 'live',
+      });
+      const ready = ReadyResponse.parse(
+        await anonymous.json('GET', '/health/ready', undefined, 200),
+      );
+      expect(Object.keys(ready.checks).sort()).toEqual(['database', 'events', 'migrations']);
+      const health = HealthResponse.parse(await anonymous.json('GET', '/health', undefined, 200));
+      expect(health).toMatchObject({
+        status: 'ok',
+        version: '9.9.9-test',
+        git_sha: 'testsha',
+        image_tag: 'test-tag',
+        data_backend: backend,
+        supabase_ready: backend === 'supabase',
+        s3_ready: false,
+      });
+    });
+
+    // Without Postgres, DATA_BACKEND=rtdb still serves every domain: a Postgres-only case.
+    it.runIf(backend === 'supabase')(
+      '503 problems, not crashes, when the database is unreachable',
+      async () => {
+        const down = await startApi('postgres://postgres:x@127.0.0.1:1/postgres');
+        try {
+          const dc = client(down.url, c.token);
+          const p = await expectProblem(await dc.call('GET', '/bots'), 503);
+          expect(p.detail).toContain('database');
+          await expectProblem(await dc.call('POST', '/workspace/notes', { title: 'x' }), 503);
+          const ready = await dc.call('GET', '/health/ready');
+          expect(ready.status).toBe(503);
+          const body = ReadyResponse.parse(await ready.json());
+          expect(body.checks.database?.ok).toBe(false);
+          expect(
+            HealthResponse.parse(await dc.json('GET', '/health', undefined, 200)).supabase_ready,
+          ).toBe(false);
+          expect((await dc.call('GET', '/health/live')).status).toBe(200);
+        } finally {
+          await down.shutdown();
+        }
+      },
+    );
   });
 });

@@ -1,11 +1,10 @@
-// Runs `cli migrate:rtdb` (or its wrapper script) as a child process for the migration tests,
-// and reads its machine-readable `migrate:rtdb: result {json}` line.
+// Runs `cli migrate:rtdb` (or its wrapper script) and `cli parity` as child processes for the
+// RTDB tests, and reads their machine-readable `<command>: result {json}` line.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from '../harness/manifest.ts';
 
 export const MIGRATE_CLI = path.join(repoRoot, 'packages/backend/src/cli/index.ts');
-const RESULT = 'migrate:rtdb: result ';
 
 export interface CliRun<R> {
   code: number;
@@ -15,8 +14,16 @@ export interface CliRun<R> {
   result: R;
 }
 
-/** `node <args...>` from the repository root with `env` over this process's environment. */
-export function runNode<R>(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun<R>> {
+/**
+ * `node <args...>` from the repository root with `env` over this process's environment; `command`
+ * names the result line to read.
+ */
+export function runNode<R>(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  command = 'migrate:rtdb',
+): Promise<CliRun<R>> {
+  const RESULT = `${command}: result `;
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -38,3 +45,7 @@ export function runNode<R>(args: string[], env: NodeJS.ProcessEnv): Promise<CliR
 /** `cli migrate:rtdb ...args`. */
 export const runMigrateRtdb = <R>(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun<R>> =>
   runNode<R>(['--conditions=@bot-mox/source', MIGRATE_CLI, 'migrate:rtdb', ...args], env);
+
+/** `cli parity ...args`. */
+export const runParity = <R>(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun<R>> =>
+  runNode<R>(['--conditions=@bot-mox/source', MIGRATE_CLI, 'parity', ...args], env, 'parity');

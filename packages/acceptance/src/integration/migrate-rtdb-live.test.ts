@@ -7,8 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRtdb, type RtdbConnection } from '@bot-mox/backend/legacy-rtdb';
 import { repoRoot } from '../harness/manifest.ts';
-import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
-import { startRtdb, type StartedRtdb } from '../harness/rtdb.ts';
+import type { StartedPostgres } from '../harness/postgres.ts';
+import { startPostgresAndRtdb, type StartedRtdb } from '../harness/rtdb.ts';
 import { runMigrateRtdb } from './migrate-rtdb-cli.ts';
 
 const FIXTURE = path.resolve(repoRoot, '../shared/fixtures/rtdb-export.json');
@@ -59,17 +59,7 @@ beforeAll(async () => {
     throw new Error(
       `the legacy export fixture is missing: ${FIXTURE} (shared/ beside the checkout)`,
     );
-  // Both at once; when one fails to start, the other is stopped before the error is reported.
-  const [pgStart, rtdbStart] = await Promise.allSettled([startPostgres(), startRtdb(fixture)]);
-  if (pgStart.status === 'rejected' || rtdbStart.status === 'rejected') {
-    await Promise.all(
-      [pgStart, rtdbStart].map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)),
-    );
-    throw pgStart.status === 'rejected'
-      ? pgStart.reason
-      : (rtdbStart as PromiseRejectedResult).reason;
-  }
-  [db, rtdb] = [pgStart.value, rtdbStart.value];
+  ({ db, rtdb } = await startPostgresAndRtdb(fixture));
   process.env.FIREBASE_DATABASE_EMULATOR_HOST = rtdb.emulatorHost;
   admin = connectRtdb({ RTDB_URL: rtdb.url, FIREBASE_DATABASE_EMULATOR_HOST: rtdb.emulatorHost });
 }, 300_000);

@@ -13,6 +13,8 @@ import { createS3Client, S3StorageProvider } from '../platform/storage/s3.ts';
 import { ArtifactsService } from '../domains/artifacts/service.ts';
 import { KyselyArtifactsRepository } from '../domains/artifacts/kysely-repository.ts';
 import { migrateRtdbCommand, RtdbInputError } from '../legacy/rtdb/command.ts';
+import { parityCommand } from '../legacy/rtdb/parity-command.ts';
+import { cutoverCommand } from '../legacy/rtdb/cutover.ts';
 
 class UsageError extends Error {}
 
@@ -151,6 +153,34 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       cwd: process.env.INIT_CWD ?? process.cwd(),
       rtdb: process.env,
     });
+  },
+
+  /**
+   * Both backends compared (issue 15, phase 4): `[--sample N [--seed S]] [--report file.json]`,
+   * with DATABASE_URL and the RTDB settings of migrate:rtdb --from-rtdb. Exit 1 on any difference.
+   */
+  async parity(args) {
+    const report = await parityCommand(args, {
+      databaseUrl: requireEnv('DATABASE_URL'),
+      cwd: process.env.INIT_CWD ?? process.cwd(),
+      rtdb: process.env,
+    });
+    if (!report.ok) process.exitCode = 1;
+  },
+
+  /**
+   * RTDB -> Postgres for every replica at once (issue 15, phase 5): freeze writes, final sync,
+   * parity, switch, lift the freeze. `[--settle-ms N]`, or `--abort` to lift a freeze left on by
+   * a failed parity. Exit 1 when parity refused the switch.
+   */
+  async cutover(args) {
+    const result = await cutoverCommand(args, {
+      databaseUrl: requireEnv('DATABASE_URL'),
+      rtdb: process.env,
+      pollMs: Number(process.env.RUNTIME_POLL_MS ?? 1000) || 1000,
+    });
+    if (result) printResult('cutover', { ...result });
+    if (result && !result.switched) process.exitCode = 1;
   },
 };
 

@@ -57,6 +57,16 @@ export function parseMigrateRtdbArgs(args: string[], cwd: string): MigrateRtdbAr
   return { from: 'file', file, dryRun, batchSize };
 }
 
+/** The live RTDB for `command`; a bad setting is its one-line input error (exit 2). */
+export function openRtdb(env: RtdbEnv, command: string): RtdbConnection {
+  try {
+    return connectRtdb(env);
+  } catch (err) {
+    if (err instanceof RtdbConfigError) throw new RtdbInputError(`${command}: ${err.message}`);
+    throw err;
+  }
+}
+
 /** The records of the source the flags name, and how the run records it. */
 async function openSource(
   args: MigrateRtdbArgs,
@@ -76,13 +86,7 @@ async function openSource(
       close: async () => {},
     };
   }
-  let rtdb: RtdbConnection;
-  try {
-    rtdb = connectRtdb(env);
-  } catch (err) {
-    if (err instanceof RtdbConfigError) throw new RtdbInputError(`migrate:rtdb: ${err.message}`);
-    throw err;
-  }
+  const rtdb = openRtdb(env, 'migrate:rtdb');
   return {
     records: (domains) => readLive(rtdb.database, domains, args.pageSize),
     source: `rtdb:${new URL(env.RTDB_URL!).host}`,

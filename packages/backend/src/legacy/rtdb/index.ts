@@ -3,3 +3,6 @@
 export { connectRtdb, RtdbConfigError, type RtdbConnection, type RtdbEnv } from './firebase.ts';
 export { readLive } from './live-reader.ts';
 export { DOMAIN_PATHS, DOMAINS, type Domain } from './records.ts';
+export { rtdbRepositories } from './repositories/index.ts';
+export type { DomainParity, Mismatch, ParityReport } from './parity.ts';
+export type { CutoverResult } from './cutover.ts';

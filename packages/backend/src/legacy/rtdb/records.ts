@@ -75,7 +75,7 @@ export interface Mapped {
   rejects: Reject[];
 }
 
-interface Field {
+export interface Field {
   /** The column (or the recordset column migrate.ts resolves, e.g. legacy_bot_id). */
   column: string;
   rule: Rule<unknown>;
@@ -96,7 +96,14 @@ const characterFields: Record<string, Field> = {
 };
 
 // createdAt / updatedAt: `absent: null` means the legacy record has no such time; migrate.ts
-// then gives a new row now() and keeps an existing row's value.
+// then gives a new row now() and keeps an existing row's value. The legacy UI wrote them for
+// bots, notes and tasks (createdAt) only; the RTDB repositories write both on every record, so
+// that what the API creates in RTDB mode keeps its times through the migration.
+const stamps: Record<'createdAt' | 'updatedAt', Field> = {
+  createdAt: { column: 'created_at', rule: timestamp, required: true, absent: null },
+  updatedAt: { column: 'updated_at', rule: timestamp, required: true, absent: null },
+};
+
 export const DOMAIN_FIELDS: Record<Exclude<Domain, 'settings'>, Record<string, Field>> = {
   bots: {
     name: { column: 'name', rule: text({ min: 1, max: 100 }), required: true },
@@ -111,8 +118,7 @@ export const DOMAIN_FIELDS: Record<Exclude<Domain, 'settings'>, Record<string, F
       absent: [],
     },
     lastSeen: { column: 'last_seen_at', rule: timestamp },
-    createdAt: { column: 'created_at', rule: timestamp, required: true, absent: null },
-    updatedAt: { column: 'updated_at', rule: timestamp, required: true, absent: null },
+    ...stamps,
   },
   licenses: {
     key: { column: 'key', rule: text({ min: 1, max: 128 }), required: true },
@@ -130,6 +136,7 @@ export const DOMAIN_FIELDS: Record<Exclude<Domain, 'settings'>, Record<string, F
     },
     expiresAt: { column: 'expires_at', rule: timestamp },
     botIds: { column: 'bot_legacy_ids', rule: keySet, required: true, absent: [] },
+    ...stamps,
   },
   proxies: {
     ip: { column: 'ip', rule: ipAddress, required: true },
@@ -146,6 +153,7 @@ export const DOMAIN_FIELDS: Record<Exclude<Domain, 'settings'>, Record<string, F
     },
     expiresAt: { column: 'expires_at', rule: timestamp },
     botId: { column: 'legacy_bot_id', rule: reference },
+    ...stamps,
   },
   subscriptions: {
     name: { column: 'name', rule: text({ min: 1, max: 100 }), required: true },
@@ -154,13 +162,13 @@ export const DOMAIN_FIELDS: Record<Exclude<Domain, 'settings'>, Record<string, F
     currency: { column: 'currency', rule: code(3), required: true },
     renewsAt: { column: 'renews_at', rule: timestamp },
     botId: { column: 'legacy_bot_id', rule: reference },
+    ...stamps,
   },
   notes: {
     title: { column: 'title', rule: text({ min: 1, max: 200 }), required: true },
     content: { column: 'content', rule: text(), required: true, absent: '' },
     pinned: { column: 'pinned', rule: boolean, required: true, absent: false },
-    createdAt: { column: 'created_at', rule: timestamp, required: true, absent: null },
-    updatedAt: { column: 'updated_at', rule: timestamp, required: true, absent: null },
+    ...stamps,
   },
   tasks: {
     title: { column: 'title', rule: text({ min: 1, max: 200 }), required: true },
@@ -172,13 +180,13 @@ export const DOMAIN_FIELDS: Record<Exclude<Domain, 'settings'>, Record<string, F
     },
     dueAt: { column: 'due_at', rule: timestamp },
     botId: { column: 'legacy_bot_id', rule: reference },
-    createdAt: { column: 'created_at', rule: timestamp, required: true, absent: null },
-    updatedAt: { column: 'updated_at', rule: timestamp, required: true, absent: null },
+    ...stamps,
   },
   calendar_events: {
     title: { column: 'title', rule: text({ min: 1, max: 200 }), required: true },
     date: { column: 'date', rule: calendarDate, required: true },
     note: { column: 'note', rule: text(), required: true, absent: '' },
+    ...stamps,
   },
   finance_operations: {
     type: { column: 'type', rule: enumValue(['income', 'expense'] as const), required: true },
@@ -188,11 +196,12 @@ export const DOMAIN_FIELDS: Record<Exclude<Domain, 'settings'>, Record<string, F
     date: { column: 'occurred_at', rule: timestamp, required: true },
     botId: { column: 'legacy_bot_id', rule: reference },
     comment: { column: 'comment', rule: text({ max: 2000 }), required: true, absent: '' },
+    ...stamps,
   },
 };
 
 /** Settings sections: camelCase legacy keys, values then checked by the API's own schema. */
-const SETTINGS_FIELDS: Record<SettingsSectionName, Record<string, Field>> = {
+export const SETTINGS_FIELDS: Record<SettingsSectionName, Record<string, Field>> = {
   general: {
     currency: { column: 'currency', rule: code(3), required: true },
     timezone: { column: 'timezone', rule: text({ min: 1, max: 64 }), required: true },

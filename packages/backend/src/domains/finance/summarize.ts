@@ -1,7 +1,7 @@
-// The finance summary computed in memory from plain operations, in exact cents: the oracle the
-// tests hold the SQL summary (and its monthly rollup) to.
+// The finance summary computed in memory from plain operations, in exact cents: what the RTDB
+// repository serves, and the oracle the tests hold the SQL summary (and its monthly rollup) to.
 import type { FinanceSummary, OperationType } from '@bot-mox/contracts';
-import { shapeSummary } from '../domains/finance/summary.ts';
+import { shapeSummary } from './summary.ts';
 import { fromCents, toCents } from './decimal.ts';
 
 export interface SummarizableOperation {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FinanceSummary } from '@bot-mox/contracts';
-import { summarizeOperations } from './finance-summary.ts';
+import { summarizeOperations } from './summarize.ts';
 
 const op = (
   type: 'income' | 'expense',
