@@ -8,6 +8,8 @@
 #          unit         the unit tests (pnpm test)
 #          build        our images (scripts/images-build.sh; each image builds its package)
 #          integration  the backend against real Postgres (pnpm test:integration)
+#          schema-compat  the previous release's API tests on this release's migrations
+#                       (scripts/schema-compat.sh; PREVIOUS_REF, default HEAD^1)
 #          stack        the acceptance suite on the images of `build` (pnpm test:stack)
 #          e2e          Playwright on prod-sim from the same images (pnpm e2e)
 # Test gates write Vitest/Playwright JSON to test-results/summary/<gate>.json, which
@@ -43,6 +45,10 @@ case "$gate" in
   unit) vitest_gate unit test ;;
   build) bash scripts/images-build.sh ;;
   integration) vitest_gate integration test:integration ;;
+  schema-compat)
+    rm -f "$RESULTS/schema-compat.json"
+    bash scripts/schema-compat.sh "${PREVIOUS_REF:-HEAD^1}" "$RESULTS/schema-compat.json"
+    ;;
   stack) vitest_gate stack test:stack ;;
   e2e)
     rm -f "$RESULTS/e2e.json"
@@ -53,7 +59,7 @@ case "$gate" in
       E2E_JSON_REPORT="$RESULTS/e2e.json" pnpm e2e
     ;;
   *)
-    echo "ci-gate: unknown gate '$gate' (setup lint typecheck unit build integration stack e2e)" >&2
+    echo "ci-gate: unknown gate '$gate' (setup lint typecheck unit build integration schema-compat stack e2e)" >&2
     exit 2
     ;;
 esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README's test command: sets up what the tests need (pnpm, dependencies, a Docker engine, the
-# images), then runs every suite (lint, typecheck, unit, backend integration, stack) and
+# images), then runs every suite (lint, typecheck, unit, backend integration, the previous
+# release's API tests on the new schema, stack, e2e) and
 # prints the totals as one line: "N passed, N failed, N skipped". Exit status: the suites'.
 #   usage: scripts/test-all.sh [--airgap]
 #   --airgap: this machine reaches no container registry; use deploy/images.airgap.env and
@@ -57,6 +58,7 @@ run_gate lint
 run_gate typecheck
 run_gate unit
 run_gate integration
+run_gate schema-compat
 run_gate stack
 # e2e: prod-sim from the same images, driven by Debian's chromium (playwright.config.ts).
 run_gate e2e
