@@ -15,10 +15,11 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     totals.passed += report.numPassedTests;
     totals.failed += report.numFailedTests;
     totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-    // A file that failed to load has no tests but is a failure.
+    // A file that failed without a failed test (it failed to load, or a hook failed and its
+    // tests were skipped) is a failure too.
     for (const suite of report.testResults ?? []) {
-      if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0)
-        totals.failed += 1;
+      const failedTests = (suite.assertionResults ?? []).filter((t) => t.status === 'failed');
+      if (suite.status === 'failed' && failedTests.length === 0) totals.failed += 1;
     }
   } else if (report.stats && 'expected' in report.stats) {
     // Playwright's json reporter
