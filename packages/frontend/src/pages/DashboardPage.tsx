@@ -1,17 +1,9 @@
-import {
-  BOT_STATUSES,
-  BotStats,
-  FinanceSummary,
-  LicensePage,
-  ProxyPage,
-  SubscriptionPage,
-  TaskPage,
-} from '@bot-mox/contracts';
+import { BOT_STATUSES, endpoints } from '@bot-mox/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useAllPages } from '../api/hooks';
-import { keys, paths } from '../api/paths';
+import { keys } from '../api/keys';
 import { useApi } from '../app/services';
 import { QueryState, type QueryLike } from '../components/QueryState';
 import { formatDateTime, formatMoney, humanize } from '../components/format';
@@ -47,7 +39,7 @@ function BotsByStatus() {
   const api = useApi();
   const stats = useQuery({
     queryKey: keys.botStats,
-    queryFn: ({ signal }) => api.get(paths.botStats, BotStats, undefined, signal),
+    queryFn: ({ signal }) => api.call(endpoints.botStats, { signal }),
   });
   return (
     <section className="panel" aria-labelledby="dash-bots">
@@ -93,7 +85,7 @@ function MonthFinance({ from, to, label }: { from: string; to: string; label: st
   const query = { from, to };
   const summary = useQuery({
     queryKey: [...keys.financeSummary, query],
-    queryFn: ({ signal }) => api.get(paths.financeSummary, FinanceSummary, query, signal),
+    queryFn: ({ signal }) => api.call(endpoints.financeSummary, { query, signal }),
   });
   return (
     <section className="panel" aria-labelledby="dash-finance">
@@ -132,17 +124,17 @@ interface Expiring {
 }
 
 function ExpiringResources({ from, to }: { from: string; to: string }) {
-  const licenses = useAllPages(keys.licenses, paths.licenses, LicensePage, {
+  const licenses = useAllPages(keys.licenses, endpoints.listLicenses, {
     expires_from: from,
     expires_to: to,
     sort: 'expires_at',
   });
-  const proxies = useAllPages(keys.proxies, paths.proxies, ProxyPage, {
+  const proxies = useAllPages(keys.proxies, endpoints.listProxies, {
     expires_from: from,
     expires_to: to,
     sort: 'expires_at',
   });
-  const subscriptions = useAllPages(keys.subscriptions, paths.subscriptions, SubscriptionPage, {
+  const subscriptions = useAllPages(keys.subscriptions, endpoints.listSubscriptions, {
     renews_from: from,
     renews_to: to,
     sort: 'renews_at',
@@ -210,7 +202,7 @@ function ExpiringResources({ from, to }: { from: string; to: string }) {
 }
 
 function TasksDue({ to }: { to: string }) {
-  const tasks = useAllPages(keys.tasks, paths.tasks, TaskPage, { due_to: to, sort: 'due_at' });
+  const tasks = useAllPages(keys.tasks, endpoints.listTasks, { due_to: to, sort: 'due_at' });
   const now = Date.now();
   return (
     <section className="panel" aria-labelledby="dash-tasks">
