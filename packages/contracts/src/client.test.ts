@@ -10,7 +10,7 @@ import {
   type CallOptions,
 } from './client.ts';
 import { endpoints } from './endpoints.ts';
-import { BotCreate, type Bot } from './bots.ts';
+import type { Bot, BotCreate } from './bots.ts';
 import type { Problem } from './common.ts';
 
 const ORIGIN = 'https://api.example.test';

@@ -1,10 +1,5 @@
-import {
-  endpoints,
-  SettingsList,
-  SettingsSection,
-  settingsSections,
-  type SettingsSectionName,
-} from '@bot-mox/contracts';
+import type { SettingsList, SettingsSection } from '@bot-mox/contracts';
+import { endpoints, settingsSections, type SettingsSectionName } from '@bot-mox/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '@bot-mox/contracts/client';
