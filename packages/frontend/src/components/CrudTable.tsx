@@ -10,14 +10,9 @@ import {
   type ListQuery,
   type UpdateBody,
 } from '../api/hooks';
+import { DataTable, type Column } from './DataTable';
 import { EditDialogs, useEditDialogs, type FormRenderProps } from './EditDialogs';
 import { ListState, RowActions } from './ListParts';
-
-export interface Column<T> {
-  header: string;
-  cell: (item: T) => ReactNode;
-  numeric?: boolean;
-}
 
 /** What a collection's form gets: the item (when editing) and a typed submit. */
 export type CollectionFormProps<N extends CollectionName> = FormRenderProps<
@@ -73,38 +68,18 @@ export function CrudTable<N extends CollectionName>(props: CrudTableProps<N>) {
         }
       >
         {(items) => (
-          <div className="table-wrap">
-            <table aria-label={title}>
-              <thead>
-                <tr>
-                  {columns.map((c) => (
-                    <th key={c.header} scope="col" className={c.numeric ? 'num' : undefined}>
-                      {c.header}
-                    </th>
-                  ))}
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((item) => (
-                  <tr key={item.id}>
-                    {columns.map((c) => (
-                      <td key={c.header} className={c.numeric ? 'num' : undefined}>
-                        {c.cell(item)}
-                      </td>
-                    ))}
-                    <RowActions
-                      label={itemLabel(item)}
-                      onEdit={() => dialogs.edit(item)}
-                      onDelete={() => dialogs.remove(item)}
-                    />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label={title}
+            columns={columns}
+            items={items}
+            actions={(item) => (
+              <RowActions
+                label={itemLabel(item)}
+                onEdit={() => dialogs.edit(item)}
+                onDelete={() => dialogs.remove(item)}
+              />
+            )}
+          />
         )}
       </ListState>
       <EditDialogs

@@ -6,7 +6,9 @@ import { usePagedList } from '../api/hooks';
 import { keys } from '../api/keys';
 import { useServices } from '../app/services';
 import { ConfirmDelete } from '../components/ConfirmDelete';
-import { Field } from '../components/Field';
+import { DataTable, type Column } from '../components/DataTable';
+import { EnumOptions, Field } from '../components/Field';
+import { ErrorLine } from '../components/FormErrors';
 import { ListState } from '../components/ListParts';
 import { formatBytes, formatDateTime, humanize } from '../components/format';
 import { UploadForm } from './artifacts/UploadForm';
@@ -22,6 +24,23 @@ export function startDownload(url: string, fileName: string) {
   a.click();
   a.remove();
 }
+
+const statusBadge = (status: Artifact['status']) =>
+  status === 'ready' ? 'ok' : status === 'pending' ? 'idle' : 'error';
+
+const COLUMNS: Column<Artifact>[] = [
+  { header: 'Platform', cell: (a) => humanize(a.platform) },
+  { header: 'Version', cell: (a) => a.version },
+  { header: 'File', cell: (a) => <code>{a.file_name}</code> },
+  { header: 'Size', cell: (a) => formatBytes(a.size_bytes), numeric: true },
+  {
+    header: 'Status',
+    cell: (a) => (
+      <span className={`badge badge-${statusBadge(a.status)}`}>{humanize(a.status)}</span>
+    ),
+  },
+  { header: 'Uploaded', cell: (a) => formatDateTime(a.uploaded_at) },
+];
 
 export default function ArtifactsPage() {
   const { api } = useServices();
@@ -61,90 +80,49 @@ export default function ArtifactsPage() {
               onChange={(e) => setPlatform(ArtifactPlatform.safeParse(e.target.value).data ?? '')}
             >
               <option value="">All platforms</option>
-              {ArtifactPlatform.options.map((o) => (
-                <option key={o} value={o}>
-                  {humanize(o)}
-                </option>
-              ))}
+              <EnumOptions values={ArtifactPlatform.options} />
             </select>
           )}
         </Field>
       </div>
-      {downloadError && (
-        <p className="form-error" role="alert">
-          {downloadError}
-        </p>
-      )}
+      <ErrorLine message={downloadError} />
       <ListState
         list={list}
         title="installers"
         empty={platform ? 'No installers for this platform.' : 'No installers uploaded yet.'}
       >
         {(items) => (
-          <div className="table-wrap">
-            <table aria-label="Installers">
-              <thead>
-                <tr>
-                  <th scope="col">Platform</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">File</th>
-                  <th scope="col" className="num">
-                    Size
-                  </th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Uploaded</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((a) => (
-                  <tr key={a.id}>
-                    <td>{humanize(a.platform)}</td>
-                    <td>{a.version}</td>
-                    <td>
-                      <code>{a.file_name}</code>
-                    </td>
-                    <td className="num">{formatBytes(a.size_bytes)}</td>
-                    <td>
-                      <span
-                        className={`badge badge-${a.status === 'ready' ? 'ok' : a.status === 'pending' ? 'idle' : 'error'}`}
-                      >
-                        {humanize(a.status)}
-                      </span>
-                    </td>
-                    <td>{formatDateTime(a.uploaded_at)}</td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        disabled={
-                          a.status !== 'ready' ||
-                          (download.isPending && download.variables.id === a.id)
-                        }
-                        aria-label={`Download ${a.file_name}`}
-                        onClick={() => {
-                          setDownloadError(null);
-                          download.mutate(a);
-                        }}
-                      >
-                        Download
-                      </button>
-                      <button
-                        type="button"
-                        className="btn btn-small btn-danger"
-                        aria-label={`Delete ${a.file_name}`}
-                        onClick={() => setDeleting(a)}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Installers"
+            columns={COLUMNS}
+            items={items}
+            actions={(a) => (
+              <td className="actions">
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  disabled={
+                    a.status !== 'ready' || (download.isPending && download.variables.id === a.id)
+                  }
+                  aria-label={`Download ${a.file_name}`}
+                  onClick={() => {
+                    setDownloadError(null);
+                    download.mutate(a);
+                  }}
+                >
+                  Download
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-small btn-danger"
+                  aria-label={`Delete ${a.file_name}`}
+                  onClick={() => setDeleting(a)}
+                >
+                  Delete
+                </button>
+              </td>
+            )}
+          />
         )}
       </ListState>
       {deleting && (

@@ -6,23 +6,19 @@ import {
   ProjectSlug,
   type Bot,
 } from '@bot-mox/contracts';
-import { useDeferredValue } from 'react';
+import { useDeferredValue, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useCollectionMutations, usePagedList } from '../api/hooks';
 import { keys } from '../api/keys';
+import { DataTable, type Column } from '../components/DataTable';
 import { EditDialogs, useEditDialogs } from '../components/EditDialogs';
-import { Field } from '../components/Field';
+import { EnumOptions, Field } from '../components/Field';
 import { ListState, RowActions } from '../components/ListParts';
-import { formatDateTime, humanize } from '../components/format';
+import { formatDateTime } from '../components/format';
 import { useUrlFilters } from '../components/useUrlFilters';
 import { BotForm } from './bots/BotForm';
 import { SortHeader, StatusBadge, type SortField } from './bots/BotTableParts';
 import { botRoute, characterLabel } from './bots/format';
-
-const SORTABLE: { field: SortField; label: string }[] = [
-  { field: 'updated_at', label: 'Updated' },
-  { field: 'created_at', label: 'Created' },
-];
 
 export default function BotsPage() {
   const url = useUrlFilters();
@@ -44,15 +40,30 @@ export default function BotsPage() {
   const { remove, save } = useCollectionMutations(keys.bots, 'Bots');
   const dialogs = useEditDialogs<Bot>();
   const filtered = Boolean(status || project || tag);
-  const sortHeader = (field: SortField, label: string) => (
-    <SortHeader
-      key={field}
-      field={field}
-      label={label}
-      sort={sort}
-      onSort={(s) => url.set('sort', s)}
-    />
-  );
+  const sortable = (field: SortField, header: string, cell: (bot: Bot) => ReactNode) => ({
+    header,
+    cell,
+    headerCell: (
+      <SortHeader
+        key={field}
+        field={field}
+        label={header}
+        sort={sort}
+        onSort={(s) => url.set('sort', s)}
+      />
+    ),
+  });
+  const columns: Column<Bot>[] = [
+    sortable('name', 'Name', (bot) => <Link to={botRoute(bot.id)}>{bot.name}</Link>),
+    { header: 'Status', cell: (bot) => <StatusBadge status={bot.status} /> },
+    { header: 'Project', cell: (bot) => bot.project },
+    { header: 'VM', cell: (bot) => bot.vm_name ?? '—' },
+    { header: 'Character', cell: (bot) => characterLabel(bot.character) },
+    { header: 'Tags', cell: (bot) => (bot.tags.length ? bot.tags.join(', ') : '—') },
+    { header: 'Last seen', cell: (bot) => formatDateTime(bot.last_seen_at) },
+    sortable('updated_at', 'Updated', (bot) => formatDateTime(bot.updated_at)),
+    sortable('created_at', 'Created', (bot) => formatDateTime(bot.created_at)),
+  ];
 
   return (
     <section aria-labelledby="bots-title">
@@ -72,11 +83,7 @@ export default function BotsPage() {
           {(p) => (
             <select {...p} value={status ?? ''} onChange={(e) => url.set('status', e.target.value)}>
               <option value="">All statuses</option>
-              {BOT_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {humanize(s)}
-                </option>
-              ))}
+              <EnumOptions values={BOT_STATUSES} />
             </select>
           )}
         </Field>
@@ -108,49 +115,19 @@ export default function BotsPage() {
         empty={filtered ? 'No bots match these filters.' : 'No bots yet. Create the first one.'}
       >
         {(items) => (
-          <div className="table-wrap">
-            <table aria-label="Bots">
-              <thead>
-                <tr>
-                  {sortHeader('name', 'Name')}
-                  <th scope="col">Status</th>
-                  <th scope="col">Project</th>
-                  <th scope="col">VM</th>
-                  <th scope="col">Character</th>
-                  <th scope="col">Tags</th>
-                  <th scope="col">Last seen</th>
-                  {SORTABLE.map((s) => sortHeader(s.field, s.label))}
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((bot) => (
-                  <tr key={bot.id} data-testid={`bot-${bot.id}`}>
-                    <td>
-                      <Link to={botRoute(bot.id)}>{bot.name}</Link>
-                    </td>
-                    <td>
-                      <StatusBadge status={bot.status} />
-                    </td>
-                    <td>{bot.project}</td>
-                    <td>{bot.vm_name ?? '—'}</td>
-                    <td>{characterLabel(bot.character)}</td>
-                    <td>{bot.tags.length ? bot.tags.join(', ') : '—'}</td>
-                    <td>{formatDateTime(bot.last_seen_at)}</td>
-                    <td>{formatDateTime(bot.updated_at)}</td>
-                    <td>{formatDateTime(bot.created_at)}</td>
-                    <RowActions
-                      label={bot.name}
-                      onEdit={() => dialogs.edit(bot)}
-                      onDelete={() => dialogs.remove(bot)}
-                    />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Bots"
+            columns={columns}
+            items={items}
+            rowTestId={(bot) => `bot-${bot.id}`}
+            actions={(bot) => (
+              <RowActions
+                label={bot.name}
+                onEdit={() => dialogs.edit(bot)}
+                onDelete={() => dialogs.remove(bot)}
+              />
+            )}
+          />
         )}
       </ListState>
 

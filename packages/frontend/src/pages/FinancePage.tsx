@@ -2,7 +2,7 @@ import { Currency, OperationCategory, OperationType } from '@bot-mox/contracts';
 import { useDeferredValue } from 'react';
 import { keys } from '../api/keys';
 import { CrudTable } from '../components/CrudTable';
-import { Field } from '../components/Field';
+import { EnumOptions, Field } from '../components/Field';
 import { formatDateTime, formatMoney, humanize } from '../components/format';
 import { useUrlFilters } from '../components/useUrlFilters';
 import { BotCell, OperationForm } from './finance/OperationForm';
@@ -59,11 +59,7 @@ export default function FinancePage() {
           {(p) => (
             <select {...p} value={type ?? ''} onChange={(e) => url.set('type', e.target.value)}>
               <option value="">Income and expense</option>
-              {OperationType.options.map((t) => (
-                <option key={t} value={t}>
-                  {humanize(t)}
-                </option>
-              ))}
+              <EnumOptions values={OperationType.options} />
             </select>
           )}
         </Field>

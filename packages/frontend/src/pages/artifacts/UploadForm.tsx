@@ -11,9 +11,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { keys } from '../../api/keys';
 import { useServices } from '../../app/services';
-import { Field } from '../../components/Field';
+import { EnumOptions, Field } from '../../components/Field';
 import { FormErrors } from '../../components/FormErrors';
-import { formatBytes, humanize } from '../../components/format';
+import { formatBytes } from '../../components/format';
 import { issuesToFieldErrors } from '../../components/useContractForm';
 
 type Phase =
@@ -120,11 +120,7 @@ export function UploadForm() {
               disabled={busy}
               onChange={(e) => setPlatform(e.target.value)}
             >
-              {ArtifactPlatform.options.map((o) => (
-                <option key={o} value={o}>
-                  {humanize(o)}
-                </option>
-              ))}
+              <EnumOptions values={ArtifactPlatform.options} />
             </select>
           )}
         </Field>

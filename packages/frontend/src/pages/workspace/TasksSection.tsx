@@ -9,6 +9,7 @@ import { EditDialogs, useEditDialogs } from '../../components/EditDialogs';
 import { formatDateTime, isoToLocalInput } from '../../components/format';
 import { optional, optionalTime, str } from '../../components/formValues';
 import { EditDeleteButtons } from '../../components/ListParts';
+import { ErrorLine } from '../../components/FormErrors';
 import { QueryState } from '../../components/QueryState';
 import { SectionHeader } from './SectionHeader';
 
@@ -111,11 +112,7 @@ export function TasksSection() {
   return (
     <section aria-label="Tasks">
       <SectionHeader title="Tasks" action="New task" onAction={dialogs.startNew} />
-      {moveError && (
-        <p className="form-error" role="alert">
-          {moveError}
-        </p>
-      )}
+      <ErrorLine message={moveError} />
       <QueryState
         query={tasks}
         loading="Loading tasks…"
