@@ -177,8 +177,10 @@ export class ApiClient {
     }
 
     if (!response.ok && !acceptStatuses.includes(response.status)) {
+      // The body first: onUnauthorized may cancel every request in flight, this one included.
+      const problem = await readProblem(response);
       if (response.status === 401) this.options.onUnauthorized?.();
-      throw new ApiError(await readProblem(response));
+      throw new ApiError(problem);
     }
 
     const data = response.status === 204 ? undefined : await readJson(response);
