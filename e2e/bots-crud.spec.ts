@@ -1,10 +1,12 @@
-import { callApi, rawApi, removeWhere, unique } from './support/backend';
+import { endpoints } from '@bot-mox/contracts';
+import type { ApiError } from '@bot-mox/contracts/client';
+import { backendApi, removeWhere, unique } from './support/backend';
 import { expect, test } from './support/fixtures';
 
 const PREFIX = 'e2e-crud-';
 
 test.afterEach(async () => {
-  await removeWhere('/api/v1/bots', 'name', PREFIX);
+  await removeWhere('bots', 'name', PREFIX);
 });
 
 test('create, edit and delete a bot', async ({ page, checkPage }) => {
@@ -38,9 +40,10 @@ test('create, edit and delete a bot', async ({ page, checkPage }) => {
   await expect(row).toContainText('Thrallbot (42)');
   await expect(row).toContainText('e2e, crud');
 
-  const stored = (
-    await callApi<{ items: { id: string; name: string }[] }>('/api/v1/bots?limit=200')
-  ).items.find((b) => b.name === name);
+  const api = backendApi();
+  const stored = (await api.call(endpoints.listBots, { query: { limit: 200 } })).items.find(
+    (b) => b.name === name,
+  );
   expect(stored, 'the API has the new bot').toBeTruthy();
 
   // Edit
@@ -59,7 +62,7 @@ test('create, edit and delete a bot', async ({ page, checkPage }) => {
     .filter({ has: page.getByRole('cell', { name: renamed, exact: true }) });
   await expect(renamedRow).toContainText('Running');
   await expect(page.getByRole('cell', { name, exact: true })).toHaveCount(0);
-  const afterEdit = await callApi<{ name: string; status: string }>(`/api/v1/bots/${stored!.id}`);
+  const afterEdit = await api.call(endpoints.getBots, { params: { id: stored!.id } });
   expect(afterEdit).toMatchObject({ name: renamed, status: 'running' });
 
   // Delete
@@ -70,5 +73,8 @@ test('create, edit and delete a bot', async ({ page, checkPage }) => {
   await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(confirm).toBeHidden();
   await expect(renamedRow).toHaveCount(0);
-  expect((await rawApi(`/api/v1/bots/${stored!.id}`)).status, 'the API no longer has it').toBe(404);
+  const gone = await api
+    .call(endpoints.getBots, { params: { id: stored!.id } })
+    .catch((error: ApiError) => error);
+  expect((gone as ApiError).status, 'the API no longer has it').toBe(404);
 });

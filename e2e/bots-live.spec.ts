@@ -1,10 +1,11 @@
-import { callApi, removeWhere, unique } from './support/backend';
+import { endpoints } from '@bot-mox/contracts';
+import { backendApi, removeWhere, unique } from './support/backend';
 import { expect, test } from './support/fixtures';
 
 const PREFIX = 'e2e-live-';
 
 test.afterEach(async () => {
-  await removeWhere('/api/v1/bots', 'name', PREFIX);
+  await removeWhere('bots', 'name', PREFIX);
 });
 
 test("a second browser sees a bot's status change live, without a reload", async ({
@@ -13,8 +14,7 @@ test("a second browser sees a bot's status change live, without a reload", async
   checkPage,
 }) => {
   const name = `${PREFIX}${unique()}`;
-  await callApi('/api/v1/bots', {
-    method: 'POST',
+  await backendApi().call(endpoints.createBots, {
     body: { name, status: 'idle', project: 'wow_tbc' },
   });
 

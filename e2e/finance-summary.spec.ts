@@ -4,7 +4,7 @@ import { expect, test } from './support/fixtures';
 const COMMENT = 'e2e-finance-summary';
 
 test.afterEach(async () => {
-  await removeWhere('/api/v1/finance/operations', 'comment', COMMENT);
+  await removeWhere('operations', 'comment', COMMENT);
 });
 
 test('adding a finance operation moves the summary', async ({ page, seed, checkPage }) => {

@@ -1,4 +1,5 @@
-import { callApi, removeWhere } from './support/backend';
+import { endpoints } from '@bot-mox/contracts';
+import { backendApi, removeWhere } from './support/backend';
 import { expect, test } from './support/fixtures';
 
 const COMMENT = 'e2e-form-errors: nothing typed may be lost';
@@ -7,7 +8,7 @@ const COMMENT = 'e2e-form-errors: nothing typed may be lost';
 const MISSING_BOT = '00000000-0000-4000-8000-0000000e2e00';
 
 test.afterEach(async () => {
-  await removeWhere('/api/v1/finance/operations', 'comment', 'e2e-form-errors');
+  await removeWhere('operations', 'comment', 'e2e-form-errors');
 });
 
 test("a form with bad input shows the API's field errors and loses nothing", async ({
@@ -66,15 +67,7 @@ test("a form with bad input shows the API's field errors and loses nothing", asy
   await dialog.getByRole('button', { name: 'Add operation' }).click();
   await expect(dialog).toBeHidden();
   const saved = (
-    await callApi<{
-      items: {
-        comment: string;
-        category: string;
-        amount: string;
-        currency: string;
-        type: string;
-      }[];
-    }>('/api/v1/finance/operations?limit=200&currency=EUR')
+    await backendApi().call(endpoints.listOperations, { query: { limit: 200, currency: 'EUR' } })
   ).items.find((o) => o.comment === COMMENT);
   expect(saved).toMatchObject({
     type: 'expense',

@@ -2,6 +2,7 @@
 // browser, known data seeded through the API, and a signed-in browser session stored.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { endpoints } from '@bot-mox/contracts';
 import { chromium, type Page } from '@playwright/test';
 import { launchOptions, linkDebianFfmpeg, trustRootInNss } from './support/browser';
 import {
@@ -16,6 +17,7 @@ import {
   type RunState,
 } from './support/env';
 import { api, http, resetCa } from './support/http';
+import { backendApi } from './support/backend';
 import { serviceToken } from './support/jwt';
 import { resetAndSeed } from './support/seed';
 import { compose, copyCaddyRoot, isReady, portFree, stackUp, waitReady } from './support/stack';
@@ -42,7 +44,7 @@ async function choosePort(): Promise<number> {
 async function signInThroughLoginPage(app: string, apiOrigin: string): Promise<void> {
   // GoTrue's admin API with a service_role token: make sure the e2e user exists with a known password.
   const password = `e2e-${prodSimEnv().SUPABASE_JWT_SECRET!.slice(0, 16)}`;
-  const token = serviceToken();
+  const token = await serviceToken();
   const created = await http(`${apiOrigin}/auth/v1/admin/users`, {
     method: 'POST',
     token,
@@ -139,8 +141,9 @@ export default async function globalSetup(): Promise<void> {
   const registry = linkDebianFfmpeg();
   if (registry) process.env.PLAYWRIGHT_BROWSERS_PATH = registry; // the workers record videos with Debian's ffmpeg
 
-  const health = await api<{ image_tag: string; git_sha: string }>(`${apiOrigin}/api/v1/health`);
-  const facts = await resetAndSeed(apiOrigin, serviceToken());
+  const api = backendApi(apiOrigin);
+  const health = await api.call(endpoints.health);
+  const facts = await resetAndSeed(api);
   writeFileSync(SEED_FILE, JSON.stringify(facts, null, 2));
   log(`seeded: ${facts.botsTotal} bots, 6 operations, 4 resources, 2 tasks`);
 

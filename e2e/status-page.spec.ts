@@ -1,5 +1,6 @@
 import type { Locator } from '@playwright/test';
-import { callApi } from './support/backend';
+import { endpoints } from '@bot-mox/contracts';
+import { backendApi } from './support/backend';
 import { expect, test } from './support/fixtures';
 
 /** The <dd> that follows the <dt> named `term` in a facts list. */
@@ -9,12 +10,7 @@ const fact = (panel: Locator, term: string) =>
     .locator('xpath=following-sibling::dd[1]');
 
 test('the status page shows the versions and ready', async ({ page, checkPage }) => {
-  const health = await callApi<{
-    version: string;
-    git_sha: string;
-    image_tag: string;
-    data_backend: string;
-  }>('/api/v1/health');
+  const health = await backendApi().call(endpoints.health);
   await page.goto('/system');
   await expect(page.getByRole('heading', { level: 1, name: 'System status' })).toBeVisible();
 

@@ -112,4 +112,25 @@ export async function api<T = unknown>(url: string, options: HttpOptions = {}): 
   return (res.status === 204 || res.body.length === 0 ? undefined : res.json()) as T;
 }
 
+/**
+ * `fetch` over {@link http}, for the contracts' ApiClient: the same trust of Caddy's root and
+ * the same `.localhost` lookup, which Node's own fetch has neither of.
+ */
+export const httpFetch: typeof fetch = async (input, init = {}) => {
+  const res = await http(String(input), {
+    method: init.method,
+    headers: init.headers as Record<string, string>,
+    body:
+      init.body === undefined || init.body === null ? undefined : Buffer.from(String(init.body)),
+  });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+      headers.append(name, v);
+    }
+  }
+  const empty = res.status === 204 || res.status === 304;
+  return new Response(empty ? null : new Uint8Array(res.body), { status: res.status, headers });
+};
+
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');

@@ -1,10 +1,9 @@
 // The known data the specs rely on, written through the public API (/api/v1) with a
 // service_role token. The reset first removes what earlier runs (or a person) left, so that
 // the dashboard's numbers are exactly the seed's.
-import { api } from './http';
-
-type Page<T> = { items: T[]; next_cursor: string | null };
-type WithId = { id: string };
+import { endpoints } from '@bot-mox/contracts';
+import type { Bot, BotStatus } from '@bot-mox/contracts';
+import type { ApiClient } from '@bot-mox/contracts/client';
 
 /** What the dashboard must show (written to .cache/e2e/seed.json for the specs). */
 export interface SeedFacts {
@@ -19,31 +18,28 @@ export interface SeedFacts {
   seededAt: string;
 }
 
+/** Emptied in this order: the bots last, since the others may refer to bots. */
 const COLLECTIONS = [
-  '/api/v1/finance/operations',
-  '/api/v1/resources/licenses',
-  '/api/v1/resources/proxies',
-  '/api/v1/resources/subscriptions',
-  '/api/v1/workspace/tasks',
-  '/api/v1/bots', // last: the others may refer to bots
+  { list: endpoints.listOperations, remove: endpoints.deleteOperations },
+  { list: endpoints.listLicenses, remove: endpoints.deleteLicenses },
+  { list: endpoints.listProxies, remove: endpoints.deleteProxies },
+  { list: endpoints.listSubscriptions, remove: endpoints.deleteSubscriptions },
+  { list: endpoints.listTasks, remove: endpoints.deleteTasks },
+  { list: endpoints.listBots, remove: endpoints.deleteBots },
 ] as const;
 
-async function removeAll(apiOrigin: string, path: string, token: string) {
+async function removeAll(api: ApiClient, { list, remove }: (typeof COLLECTIONS)[number]) {
   for (let round = 0; round < 100; round += 1) {
-    const page = await api<Page<WithId>>(`${apiOrigin}${path}?limit=200`, { token });
+    const page = await api.call(list, { query: { limit: 200 } });
     if (page.items.length === 0) return;
-    for (const item of page.items) {
-      await api(`${apiOrigin}${path}/${encodeURIComponent(item.id)}`, { method: 'DELETE', token });
-    }
+    for (const item of page.items) await api.call(remove, { params: { id: item.id } });
   }
-  throw new Error(`reset: ${path} still has items after 100 rounds`);
+  throw new Error(`reset: ${list.path} still has items after 100 rounds`);
 }
 
-export async function resetAndSeed(apiOrigin: string, token: string): Promise<SeedFacts> {
-  for (const path of COLLECTIONS) await removeAll(apiOrigin, path, token);
+export async function resetAndSeed(api: ApiClient): Promise<SeedFacts> {
+  for (const collection of COLLECTIONS) await removeAll(api, collection);
 
-  const post = <T>(path: string, body: unknown) =>
-    api<T>(`${apiOrigin}${path}`, { method: 'POST', body, token });
   const now = Date.now();
   const inDays = (d: number) => new Date(now + d * 86_400_000).toISOString();
   const monthStart = new Date(
@@ -53,7 +49,7 @@ export async function resetAndSeed(apiOrigin: string, token: string): Promise<Se
   const thisMonth = new Date(Math.max(now - 60_000, monthStart.getTime())).toISOString();
   const lastMonth = new Date(monthStart.getTime() - 86_400_000).toISOString();
 
-  const bots: [string, string][] = [
+  const bots: [string, BotStatus][] = [
     ['e2e-seed-runner-1', 'running'],
     ['e2e-seed-runner-2', 'running'],
     ['e2e-seed-runner-3', 'running'],
@@ -62,40 +58,44 @@ export async function resetAndSeed(apiOrigin: string, token: string): Promise<Se
     ['e2e-seed-stopped-1', 'stopped'],
     ['e2e-seed-error-1', 'error'],
   ];
-  const created: WithId[] = [];
+  const created: Bot[] = [];
   for (const [name, status] of bots) {
     created.push(
-      await post<WithId>('/api/v1/bots', {
-        name,
-        status,
-        project: 'wow_tbc',
-        vm_name: `vm-${name}`,
-        tags: ['e2e', 'seed'],
-        character: {
-          name: `Char${created.length + 1}`,
-          level: 60,
-          server: 'Gehennas',
-          faction: 'Horde',
+      await api.call(endpoints.createBots, {
+        body: {
+          name,
+          status,
+          project: 'wow_tbc',
+          vm_name: `vm-${name}`,
+          tags: ['e2e', 'seed'],
+          character: {
+            name: `Char${created.length + 1}`,
+            level: 60,
+            server: 'Gehennas',
+            faction: 'Horde',
+          },
         },
       }),
     );
   }
 
   const op = (
-    type: string,
+    type: 'income' | 'expense',
     category: string,
     amount: string,
     currency: string,
     occurred_at: string,
   ) =>
-    post('/api/v1/finance/operations', {
-      type,
-      category,
-      amount,
-      currency,
-      occurred_at,
-      bot_id: created[0]!.id,
-      comment: 'e2e seed',
+    api.call(endpoints.createOperations, {
+      body: {
+        type,
+        category,
+        amount,
+        currency,
+        occurred_at,
+        bot_id: created[0]!.id,
+        comment: 'e2e seed',
+      },
     });
   await op('income', 'gold_sale', '1250.50', 'USD', thisMonth);
   await op('income', 'gold_sale', '300.00', 'USD', thisMonth);
@@ -105,39 +105,51 @@ export async function resetAndSeed(apiOrigin: string, token: string): Promise<Se
   // Last month: must not count on the dashboard's "this month" panel.
   await op('income', 'gold_sale', '999.99', 'USD', lastMonth);
 
-  await post('/api/v1/resources/licenses', {
-    key: 'E2E-LIC-0001',
-    type: 'single',
-    expires_at: inDays(3),
-    bot_ids: [created[0]!.id],
+  await api.call(endpoints.createLicenses, {
+    body: {
+      key: 'E2E-LIC-0001',
+      type: 'single',
+      expires_at: inDays(3),
+      bot_ids: [created[0]!.id],
+    },
   });
-  await post('/api/v1/resources/licenses', {
-    key: 'E2E-LIC-LATER',
-    type: 'multi',
-    expires_at: inDays(40),
+  await api.call(endpoints.createLicenses, {
+    body: {
+      key: 'E2E-LIC-LATER',
+      type: 'multi',
+      expires_at: inDays(40),
+    },
   });
-  await post('/api/v1/resources/proxies', {
-    ip: '203.0.113.10',
-    port: 3128,
-    provider: 'e2e-proxies',
-    expires_at: inDays(2),
+  await api.call(endpoints.createProxies, {
+    body: {
+      ip: '203.0.113.10',
+      port: 3128,
+      provider: 'e2e-proxies',
+      expires_at: inDays(2),
+    },
   });
-  await post('/api/v1/resources/subscriptions', {
-    name: 'E2E VPS plan',
-    type: 'service',
-    price: '12.00',
-    currency: 'USD',
-    renews_at: inDays(5),
+  await api.call(endpoints.createSubscriptions, {
+    body: {
+      name: 'E2E VPS plan',
+      type: 'service',
+      price: '12.00',
+      currency: 'USD',
+      renews_at: inDays(5),
+    },
   });
-  await post('/api/v1/workspace/tasks', {
-    title: 'E2E renew the proxies',
-    status: 'todo',
-    due_at: inDays(2),
+  await api.call(endpoints.createTasks, {
+    body: {
+      title: 'E2E renew the proxies',
+      status: 'todo',
+      due_at: inDays(2),
+    },
   });
-  await post('/api/v1/workspace/tasks', {
-    title: 'E2E finished task',
-    status: 'done',
-    due_at: inDays(1),
+  await api.call(endpoints.createTasks, {
+    body: {
+      title: 'E2E finished task',
+      status: 'done',
+      due_at: inDays(1),
+    },
   });
 
   const botsByStatus: Record<string, number> = {};

@@ -4,7 +4,7 @@
 // the invalidations can refresh them).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { BOT_STATUSES, BotStats, type Bot, type BotPage } from '@bot-mox/contracts';
+import { BOT_STATUSES, endpoints, type Bot, type BotStats } from '@bot-mox/contracts';
 import type { RunningServer } from '@bot-mox/backend';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
 import { client, expectProblem, mintToken, startApi, type Client } from './support.ts';
@@ -72,8 +72,7 @@ function expectedBulk(): BotStats {
   return stats;
 }
 
-const stats = async (c: Client) =>
-  BotStats.parse(await c.json('GET', '/bots/stats', undefined, 200));
+const stats = (c: Client) => c.api.call(endpoints.botStats);
 
 /** Reads stats on `server` until one comes from its cache; returns it. */
 async function warm(server: RunningServer, c: Client): Promise<BotStats> {
@@ -101,7 +100,7 @@ const project = (s: BotStats, name: string) => s.by_project.find((p) => p.projec
 describe('bot stats', () => {
   it('counts every bot exactly, far past one page of the list', async () => {
     // The list stops at 200 a page: counting it in a client needs 13 pages here.
-    const page = await a.json<BotPage>('GET', '/bots?limit=200', undefined, 200);
+    const page = await a.api.call(endpoints.listBots, { query: { limit: 200 } });
     expect(page.items).toHaveLength(200);
     expect(page.next_cursor).not.toBeNull();
 

@@ -2,6 +2,7 @@
 // Postgres, and real Supabase-style tokens minted with the configured secret.
 import { expect } from 'vitest';
 import { Problem } from '@bot-mox/contracts';
+import { ApiClient } from '@bot-mox/contracts/client';
 import { createLogger, parseConfig, startServer, type RunningServer } from '@bot-mox/backend';
 import { mintJwt } from '@bot-mox/backend/test-support';
 import { migrationsDir } from '../harness/postgres.ts';
@@ -45,6 +46,8 @@ export async function startApi(
 export interface Client {
   base: string;
   token: string;
+  /** The contracts' typed client on the same server and token (responses checked by schema). */
+  api: ApiClient;
   call(
     method: string,
     path: string,
@@ -74,6 +77,7 @@ export function client(url: string, token: string): Client {
   return {
     base,
     token,
+    api: new ApiClient({ baseUrl: url, getToken: () => token }),
     call,
     async json<T>(method: string, path: string, body?: unknown, status?: number): Promise<T> {
       const res = await call(method, path, body);

@@ -2,7 +2,7 @@ import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { botStats, page } from '../test/fixtures';
 import { applyLiveEvent, BOT_STATS_REFRESH_MS } from './liveEvents';
-import { keys } from './paths';
+import { keys } from './keys';
 
 const event = (n: number, op: 'insert' | 'update' | 'delete') => ({
   type: 'bot.changed',

@@ -1,7 +1,7 @@
 import { WsMessage, type Bot, type BotStatus, type LiveEvent } from '@bot-mox/contracts';
 import { partialMatchKey, type InfiniteData, type QueryClient } from '@tanstack/react-query';
 import type { PageOf } from '@bot-mox/contracts';
-import { keys } from './paths';
+import { keys } from './keys';
 
 // Also BotStats (under keys.bots too): none of these shapes, left as is.
 type BotsCache = Bot | Bot[] | InfiniteData<PageOf<Bot>> | PageOf<Bot> | undefined;

@@ -1,6 +1,6 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState, type ReactNode } from 'react';
-import { ApiClient } from '../api/client';
+import { ApiClient } from '@bot-mox/contracts/client';
 import { xhrUpload, type UploadFn } from '../api/upload';
 import { AuthProvider, useAuth, type AuthClient } from '../auth/AuthProvider';
 import { wsUrlFor, type RuntimeConfig } from '../config/runtime';

@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { ApiError, ContractError } from '../api/errors';
+import { ApiError, ContractError } from '@bot-mox/contracts/client';
 
 /** Retries network trouble and 5xx; never a 4xx or a contract mismatch (retrying won't help). */
 export function shouldRetry(failureCount: number, error: unknown): boolean {

@@ -1,5 +1,5 @@
 import { createContext, use, type ReactNode } from 'react';
-import type { ApiClient } from '../api/client';
+import type { ApiClient } from '@bot-mox/contracts/client';
 import type { RuntimeConfig } from '../config/runtime';
 import type { UploadFn } from '../api/upload';
 

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { Field } from '../components/Field';
+import { ErrorLine } from '../components/FormErrors';
 import { useAuth } from './AuthProvider';
 
 export function LoginPage() {
@@ -71,11 +72,7 @@ export function LoginPage() {
             />
           )}
         </Field>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine message={error} />
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

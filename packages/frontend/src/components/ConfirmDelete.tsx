@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { describeError } from '../api/errors';
+import { describeError } from '@bot-mox/contracts/client';
 import { Dialog } from './Dialog';
 
 interface ConfirmDeleteProps {

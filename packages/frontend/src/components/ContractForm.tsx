@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import { Field } from './Field';
+import { EnumOptions, Field } from './Field';
 import { FormErrors } from './FormErrors';
-import { humanize } from './format';
 import { useContractForm } from './useContractForm';
 
 export type FieldSpec =
@@ -86,11 +85,7 @@ export function ContractForm<S extends z.ZodType>({
                 f.type === 'select' ? (
                   <select {...p} value={value} onChange={onChange}>
                     {f.allowEmpty !== undefined && <option value="">{f.allowEmpty}</option>}
-                    {f.options.map((o) => (
-                      <option key={o} value={o}>
-                        {humanize(o)}
-                      </option>
-                    ))}
+                    <EnumOptions values={f.options} />
                   </select>
                 ) : f.type === 'textarea' ? (
                   <textarea {...p} value={value} onChange={onChange} />

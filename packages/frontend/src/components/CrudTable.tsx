@@ -1,159 +1,95 @@
-import type { PageOf } from '@bot-mox/contracts';
+import { endpoints, type Endpoints } from '@bot-mox/contracts';
 import type { QueryKey } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
-import type { z } from 'zod';
-import type { Query } from '../api/client';
-import { useCollectionMutations, usePagedList } from '../api/hooks';
-import { ConfirmDelete } from './ConfirmDelete';
-import { Dialog } from './Dialog';
-import { ListFooter, RowActions } from './ListParts';
-import { EmptyState, ErrorState, Loading } from './QueryState';
+import type { ReactNode } from 'react';
+import {
+  useCollectionMutations,
+  usePagedItems,
+  type CollectionName,
+  type CreateBody,
+  type ItemOf,
+  type ListQuery,
+  type UpdateBody,
+} from '../api/hooks';
+import { DataTable, type Column } from './DataTable';
+import { EditDialogs, useEditDialogs, type FormRenderProps } from './EditDialogs';
+import { ListState, RowActions } from './ListParts';
 
-export interface Column<T> {
-  header: string;
-  cell: (item: T) => ReactNode;
-  numeric?: boolean;
-}
+/** What a collection's form gets: the item (when editing) and a typed submit. */
+export type CollectionFormProps<N extends CollectionName> = FormRenderProps<
+  ItemOf<N>,
+  CreateBody<N> | UpdateBody<N>
+>;
 
-export interface FormRenderProps<T> {
-  item?: T;
-  onSubmit: (body: unknown) => Promise<unknown>;
-  onDone: () => void;
-  onCancel: () => void;
-}
-
-interface CrudTableProps<T extends { id: string }> {
+interface CrudTableProps<N extends CollectionName> {
+  /** The collection in the endpoint table: "Licenses" (listLicenses, createLicenses, ...). */
+  collection: N;
   /** Singular noun: "license". */
   noun: string;
   /** Plural, used as the table's accessible name: "Licenses". */
   title: string;
   queryKey: QueryKey;
-  listPath: string;
-  itemPath: (id: string) => string;
-  pageSchema: z.ZodType<PageOf<T>>;
-  itemSchema: z.ZodType<T>;
-  columns: Column<T>[];
-  itemLabel: (item: T) => string;
-  renderForm: (props: FormRenderProps<T>) => ReactNode;
-  query?: Query;
+  columns: Column<ItemOf<N>>[];
+  itemLabel: (item: ItemOf<N>) => string;
+  renderForm: (props: CollectionFormProps<N>) => ReactNode;
+  query?: ListQuery<Endpoints[`list${N}`]>;
   filters?: ReactNode;
   filtered?: boolean;
   invalidateAlso?: QueryKey[];
-  /** Shown above the table (e.g. a summary chart); gets the loaded items. */
+  /** What the empty state says when no filter is set. */
   emptyText?: string;
 }
 
 /** A paged, contract-typed table with create / edit / delete dialogs and honest states. */
-export function CrudTable<T extends { id: string }>(props: CrudTableProps<T>) {
-  const {
-    noun,
-    title,
+export function CrudTable<N extends CollectionName>(props: CrudTableProps<N>) {
+  const { collection, noun, title, queryKey, columns, itemLabel, filters, filtered } = props;
+  const list = usePagedItems<ItemOf<N>>(
     queryKey,
-    listPath,
-    itemPath,
-    pageSchema,
-    itemSchema,
-    columns,
-    itemLabel,
-    renderForm,
-    query = {},
-    filters,
-    filtered,
-  } = props;
-  const list = usePagedList(queryKey, listPath, pageSchema, query);
-  const { create, update, remove } = useCollectionMutations(
-    queryKey,
-    listPath,
-    itemPath,
-    itemSchema,
-    props.invalidateAlso,
+    endpoints[`list${collection}`],
+    props.query ?? {},
   );
-  const [editing, setEditing] = useState<T | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<T | null>(null);
+  const { remove, save } = useCollectionMutations(queryKey, collection, props.invalidateAlso);
+  const dialogs = useEditDialogs<ItemOf<N>>();
+  const lower = title.toLowerCase();
 
   return (
     <section aria-label={title}>
       <div className="toolbar">
         {filters}
         <span className="spacer" />
-        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
+        <button type="button" className="btn btn-primary" onClick={dialogs.startNew}>
           New {noun}
         </button>
       </div>
-      {list.isPending ? (
-        <Loading label={`Loading ${title.toLowerCase()}…`} />
-      ) : list.isError && !list.items ? (
-        <ErrorState
-          error={list.error}
-          title={`Could not load ${title.toLowerCase()}`}
-          onRetry={() => void list.refetch()}
-        />
-      ) : !list.items?.length ? (
-        <EmptyState>
-          {filtered
-            ? `No ${title.toLowerCase()} match these filters.`
-            : (props.emptyText ?? `No ${title.toLowerCase()} yet.`)}
-        </EmptyState>
-      ) : (
-        <>
-          <div className="table-wrap">
-            <table aria-label={title}>
-              <thead>
-                <tr>
-                  {columns.map((c) => (
-                    <th key={c.header} scope="col" className={c.numeric ? 'num' : undefined}>
-                      {c.header}
-                    </th>
-                  ))}
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.items.map((item) => (
-                  <tr key={item.id}>
-                    {columns.map((c) => (
-                      <td key={c.header} className={c.numeric ? 'num' : undefined}>
-                        {c.cell(item)}
-                      </td>
-                    ))}
-                    <RowActions
-                      label={itemLabel(item)}
-                      onEdit={() => setEditing(item)}
-                      onDelete={() => setDeleting(item)}
-                    />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <ListFooter list={list} />
-        </>
-      )}
-      {editing && (
-        <Dialog
-          title={editing === 'new' ? `New ${noun}` : `Edit ${itemLabel(editing)}`}
-          onClose={() => setEditing(null)}
-        >
-          {renderForm({
-            item: editing === 'new' ? undefined : editing,
-            onSubmit: (body) =>
-              editing === 'new'
-                ? create.mutateAsync(body)
-                : update.mutateAsync({ id: editing.id, body }),
-            onDone: () => setEditing(null),
-            onCancel: () => setEditing(null),
-          })}
-        </Dialog>
-      )}
-      {deleting && (
-        <ConfirmDelete
-          what={`${noun} ${itemLabel(deleting)}`}
-          onConfirm={() => remove.mutateAsync(deleting.id)}
-          onClose={() => setDeleting(null)}
-        />
-      )}
+      <ListState
+        list={list}
+        title={lower}
+        empty={
+          filtered ? `No ${lower} match these filters.` : (props.emptyText ?? `No ${lower} yet.`)
+        }
+      >
+        {(items) => (
+          <DataTable
+            label={title}
+            columns={columns}
+            items={items}
+            actions={(item) => (
+              <RowActions
+                label={itemLabel(item)}
+                onEdit={() => dialogs.edit(item)}
+                onDelete={() => dialogs.remove(item)}
+              />
+            )}
+          />
+        )}
+      </ListState>
+      <EditDialogs
+        state={dialogs}
+        noun={noun}
+        itemLabel={itemLabel}
+        renderForm={props.renderForm}
+        save={save}
+        onDelete={(id) => remove.mutateAsync(id)}
+      />
     </section>
   );
 }

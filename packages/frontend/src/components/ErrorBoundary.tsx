@@ -1,5 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
-import { describeError } from '../api/errors';
+import { describeError } from '@bot-mox/contracts/client';
 
 interface State {
   error: unknown;

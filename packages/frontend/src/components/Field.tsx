@@ -1,4 +1,5 @@
 import { useId, type ReactNode } from 'react';
+import { humanize } from './format';
 
 interface FieldProps {
   label: string;
@@ -37,4 +38,13 @@ export function Field({ label, error, hint, children, className }: FieldProps) {
       )}
     </div>
   );
+}
+
+/** The `<option>`s of an enum, labelled for people ("in_progress" → "In progress"). */
+export function EnumOptions({ values }: { values: readonly string[] }) {
+  return values.map((v) => (
+    <option key={v} value={v}>
+      {humanize(v)}
+    </option>
+  ));
 }

@@ -10,3 +10,13 @@ export function FormErrors({ formError, other }: { formError: string | null; oth
     </div>
   );
 }
+
+/** One error line that is announced when it appears; nothing while `message` is empty. */
+export function ErrorLine({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <p className="form-error" role="alert">
+      {message}
+    </p>
+  );
+}

@@ -1,18 +1,20 @@
 // Pieces every paged list shares: a row's Edit/Delete buttons, and the footer that says when a
-// refresh failed and loads the next page.
+// refresh failed and loads the next page, and the states of a whole paged list.
+import type { ReactNode } from 'react';
+import { EmptyState, ErrorState, Loading } from './QueryState';
 
-export function RowActions({
+/** Edit and Delete buttons of one item; `label` makes their accessible names: "Edit <label>". */
+export function EditDeleteButtons({
   label,
   onEdit,
   onDelete,
 }: {
-  /** What the row is, for the buttons' accessible names: "Edit <label>". */
   label: string;
   onEdit: () => void;
   onDelete: () => void;
 }) {
   return (
-    <td className="actions">
+    <>
       <button type="button" className="btn btn-small" aria-label={`Edit ${label}`} onClick={onEdit}>
         Edit
       </button>
@@ -24,6 +26,15 @@ export function RowActions({
       >
         Delete
       </button>
+    </>
+  );
+}
+
+/** A table row's Edit and Delete buttons, in their own cell. */
+export function RowActions(props: Parameters<typeof EditDeleteButtons>[0]) {
+  return (
+    <td className="actions">
+      <EditDeleteButtons {...props} />
     </td>
   );
 }
@@ -53,6 +64,49 @@ export function ListFooter({ list }: { list: PagedListState }) {
           {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
         </button>
       )}
+    </>
+  );
+}
+
+/** What ListState reads from usePagedList. */
+interface PagedList<T> extends PagedListState {
+  isPending: boolean;
+  error: unknown;
+  items: T[] | undefined;
+  refetch: () => unknown;
+}
+
+/**
+ * A paged list's honest states: loading, error with retry (while nothing is shown yet), empty,
+ * then the items and the footer (stale note, "Load more").
+ */
+export function ListState<T>({
+  list,
+  title,
+  empty,
+  children,
+}: {
+  list: PagedList<T>;
+  /** Plural, as a person reads it: "bots" → "Loading bots…", "Could not load bots". */
+  title: string;
+  empty: ReactNode;
+  children: (items: T[]) => ReactNode;
+}) {
+  if (list.isPending) return <Loading label={`Loading ${title}…`} />;
+  if (list.isError && !list.items) {
+    return (
+      <ErrorState
+        error={list.error}
+        title={`Could not load ${title}`}
+        onRetry={() => void list.refetch()}
+      />
+    );
+  }
+  if (!list.items?.length) return <EmptyState>{empty}</EmptyState>;
+  return (
+    <>
+      {children(list.items)}
+      <ListFooter list={list} />
     </>
   );
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { describeError } from '../api/errors';
+import { describeError } from '@bot-mox/contracts/client';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (

@@ -1,4 +1,5 @@
-import { useRef, type KeyboardEvent } from 'react';
+import { useRef, type ComponentType, type KeyboardEvent } from 'react';
+import { useSearchParams } from 'react-router';
 
 /** WAI-ARIA tabs: arrow keys, Home and End move between tabs; the choice lives in the URL. */
 export function Tabs<Id extends string>({
@@ -51,5 +52,42 @@ export function Tabs<Id extends string>({
         </button>
       ))}
     </div>
+  );
+}
+
+/** A page of tabs: its title, the tabs (the choice in `?tab=`, the first by default), the panel. */
+export function TabbedPage<Id extends string>({
+  id,
+  title,
+  label,
+  tabs,
+}: {
+  /** Prefix of the heading's id: `<id>-title`. */
+  id: string;
+  title: string;
+  /** The tab list's accessible name. */
+  label: string;
+  tabs: readonly [
+    { id: Id; label: string; Panel: ComponentType },
+    ...{ id: Id; label: string; Panel: ComponentType }[],
+  ];
+}) {
+  const [params, setParams] = useSearchParams();
+  const current = tabs.find((t) => t.id === params.get('tab')) ?? tabs[0];
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <div className="page-header">
+        <h1 id={`${id}-title`}>{title}</h1>
+      </div>
+      <Tabs
+        tabs={tabs}
+        current={current.id}
+        label={label}
+        onSelect={(tab) => setParams({ tab }, { replace: true })}
+      />
+      <div role="tabpanel" id={`panel-${current.id}`} aria-labelledby={`tab-${current.id}`}>
+        <current.Panel />
+      </div>
+    </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { z } from 'zod';
-import { ApiError, describeError, type FieldErrors } from '../api/errors';
+import { ApiError, describeError, type FieldErrors } from '@bot-mox/contracts/client';
 
 type FormValues = Record<string, string | boolean>;
 
@@ -80,7 +80,7 @@ export function useContractForm<V extends FormValues, S extends z.ZodType>({
     } catch (error) {
       if (error instanceof ApiError && Object.keys(error.fieldErrors).length > 0) {
         setErrors(error.fieldErrors);
-        setFormError(error.problem.title ?? 'The server rejected some fields.');
+        setFormError(error.problem.title);
       } else {
         setFormError(`Not saved: ${describeError(error)}`);
       }

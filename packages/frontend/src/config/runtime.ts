@@ -1,3 +1,4 @@
+import { WS_PATH } from '@bot-mox/contracts';
 import { z } from 'zod';
 
 /**
@@ -12,7 +13,7 @@ export const RuntimeConfig = z.object({
   supabaseUrl: z.url(),
   /** The public anon key. May be empty where no login service runs (offline prod-sim). */
   supabaseAnonKey: z.string(),
-  /** Optional WebSocket URL; defaults to `apiUrl` with ws(s):// and `/api/v1/ws`. */
+  /** Optional WebSocket URL; defaults to `apiUrl` with ws(s):// and the contracts' WS_PATH. */
   wsUrl: z.url().optional(),
   /** Optional label shown in the header, e.g. "prod-sim". */
   environment: z.string().optional(),
@@ -50,7 +51,7 @@ export function normaliseConfig(config: RuntimeConfig): RuntimeConfig {
 /** The WebSocket endpoint for live events. */
 export function wsUrlFor(config: RuntimeConfig): string {
   if (config.wsUrl) return config.wsUrl;
-  const url = new URL(`${config.apiUrl}/api/v1/ws`);
+  const url = new URL(`${config.apiUrl}${WS_PATH}`);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.toString();
 }

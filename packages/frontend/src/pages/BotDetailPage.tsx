@@ -1,11 +1,11 @@
-import { Bot } from '@bot-mox/contracts';
+import { endpoints } from '@bot-mox/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
-import { keys, paths } from '../api/paths';
+import { keys } from '../api/keys';
 import { useApi } from '../app/services';
 import { QueryState } from '../components/QueryState';
 import { formatDateTime } from '../components/format';
-import { StatusBadge } from './BotsPage';
+import { StatusBadge } from './bots/BotTableParts';
 import { characterLabel } from './bots/format';
 
 /** One bot, by id: where finance rows (and the bots table) link to. */
@@ -14,7 +14,7 @@ export default function BotDetailPage() {
   const api = useApi();
   const bot = useQuery({
     queryKey: [...keys.bots, 'one', id],
-    queryFn: ({ signal }) => api.get(paths.bot(id), Bot, undefined, signal),
+    queryFn: ({ signal }) => api.call(endpoints.getBots, { params: { id }, signal }),
   });
   return (
     <section aria-labelledby="bot-title">

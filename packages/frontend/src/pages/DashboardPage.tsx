@@ -1,19 +1,12 @@
-import {
-  BOT_STATUSES,
-  BotStats,
-  FinanceSummary,
-  LicensePage,
-  ProxyPage,
-  SubscriptionPage,
-  TaskPage,
-} from '@bot-mox/contracts';
+import { BOT_STATUSES, endpoints } from '@bot-mox/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useAllPages } from '../api/hooks';
-import { keys, paths } from '../api/paths';
+import { keys } from '../api/keys';
 import { useApi } from '../app/services';
-import { QueryState, type QueryLike } from '../components/QueryState';
+import { QueryState } from '../components/QueryState';
+import { ExpiringResources } from './dashboard/ExpiringResources';
 import { formatDateTime, formatMoney, humanize } from '../components/format';
 
 const DAY = 86_400_000;
@@ -47,7 +40,7 @@ function BotsByStatus() {
   const api = useApi();
   const stats = useQuery({
     queryKey: keys.botStats,
-    queryFn: ({ signal }) => api.get(paths.botStats, BotStats, undefined, signal),
+    queryFn: ({ signal }) => api.call(endpoints.botStats, { signal }),
   });
   return (
     <section className="panel" aria-labelledby="dash-bots">
@@ -93,7 +86,7 @@ function MonthFinance({ from, to, label }: { from: string; to: string; label: st
   const query = { from, to };
   const summary = useQuery({
     queryKey: [...keys.financeSummary, query],
-    queryFn: ({ signal }) => api.get(paths.financeSummary, FinanceSummary, query, signal),
+    queryFn: ({ signal }) => api.call(endpoints.financeSummary, { query, signal }),
   });
   return (
     <section className="panel" aria-labelledby="dash-finance">
@@ -123,94 +116,8 @@ function MonthFinance({ from, to, label }: { from: string; to: string; label: st
   );
 }
 
-interface Expiring {
-  id: string;
-  kind: string;
-  label: string;
-  at: string;
-  tab: string;
-}
-
-function ExpiringResources({ from, to }: { from: string; to: string }) {
-  const licenses = useAllPages(keys.licenses, paths.licenses, LicensePage, {
-    expires_from: from,
-    expires_to: to,
-    sort: 'expires_at',
-  });
-  const proxies = useAllPages(keys.proxies, paths.proxies, ProxyPage, {
-    expires_from: from,
-    expires_to: to,
-    sort: 'expires_at',
-  });
-  const subscriptions = useAllPages(keys.subscriptions, paths.subscriptions, SubscriptionPage, {
-    renews_from: from,
-    renews_to: to,
-    sort: 'renews_at',
-  });
-  const all = [licenses, proxies, subscriptions];
-  const failed = all.find((q) => q.isError);
-  const combined: QueryLike<Expiring[]> = {
-    isPending: all.some((q) => q.isPending),
-    isError: Boolean(failed),
-    error: failed?.error ?? null,
-    data:
-      all.every((q) => q.data) && !failed
-        ? [
-            ...(licenses.data?.items ?? []).map((l): Expiring => ({
-              id: l.id,
-              kind: 'License',
-              label: l.key,
-              at: l.expires_at ?? '',
-              tab: 'licenses',
-            })),
-            ...(proxies.data?.items ?? []).map((p): Expiring => ({
-              id: p.id,
-              kind: 'Proxy',
-              label: `${p.ip}:${p.port}`,
-              at: p.expires_at ?? '',
-              tab: 'proxies',
-            })),
-            ...(subscriptions.data?.items ?? []).map((s): Expiring => ({
-              id: s.id,
-              kind: 'Subscription',
-              label: s.name,
-              at: s.renews_at ?? '',
-              tab: 'subscriptions',
-            })),
-          ].sort((a, b) => a.at.localeCompare(b.at))
-        : undefined,
-    refetch: () => Promise.all(all.map((q) => q.refetch())),
-  };
-  return (
-    <section className="panel" aria-labelledby="dash-expiring">
-      <h2 id="dash-expiring">Expiring in 7 days</h2>
-      <QueryState
-        query={combined}
-        loading="Loading resources…"
-        errorTitle="Could not load resources"
-        isEmpty={(d) => d.length === 0}
-        empty="Nothing expires in the next 7 days."
-      >
-        {(items) => (
-          <ul className="stat-list" aria-label="Expiring resources">
-            {items.map((r) => (
-              <li key={`${r.kind}-${r.id}`}>
-                <span>
-                  <span className="muted">{r.kind}</span>{' '}
-                  <Link to={`/resources?tab=${r.tab}`}>{r.label}</Link>
-                </span>
-                <span>{formatDateTime(r.at)}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </QueryState>
-    </section>
-  );
-}
-
 function TasksDue({ to }: { to: string }) {
-  const tasks = useAllPages(keys.tasks, paths.tasks, TaskPage, { due_to: to, sort: 'due_at' });
+  const tasks = useAllPages(keys.tasks, endpoints.listTasks, { due_to: to, sort: 'due_at' });
   const now = Date.now();
   return (
     <section className="panel" aria-labelledby="dash-tasks">

@@ -1,26 +1,19 @@
 import {
-  License,
   LicenseCreate,
-  LicensePage,
   LicenseStatus,
   LicenseType,
   LicenseUpdate,
-  Proxy,
   ProxyCreate,
-  ProxyPage,
   ProxyStatus,
   ProxyUpdate,
-  Subscription,
   SubscriptionCreate,
-  SubscriptionPage,
   SubscriptionType,
   SubscriptionUpdate,
 } from '@bot-mox/contracts';
-import { useSearchParams } from 'react-router';
-import { keys, paths } from '../api/paths';
+import { keys } from '../api/keys';
 import { ContractForm, type FieldSpec } from '../components/ContractForm';
-import { CrudTable, type FormRenderProps } from '../components/CrudTable';
-import { Tabs } from '../components/Tabs';
+import { CrudTable, type CollectionFormProps } from '../components/CrudTable';
+import { TabbedPage } from '../components/Tabs';
 import { formatDateTime, formatMoney, humanize, isoToLocalInput } from '../components/format';
 import { list, optional, optionalTime } from '../components/formValues';
 import { numberOrRaw } from '../components/useContractForm';
@@ -38,7 +31,7 @@ const licenseFields: FieldSpec[] = [
   { name: 'bot_ids', label: 'Bot ids', type: 'text', hint: 'Comma separated', wide: true },
 ];
 
-function LicenseForm({ item, ...props }: FormRenderProps<License>) {
+function LicenseForm({ item, ...props }: CollectionFormProps<'Licenses'>) {
   const editing = Boolean(item);
   return (
     <ContractForm
@@ -67,14 +60,11 @@ function LicenseForm({ item, ...props }: FormRenderProps<License>) {
 
 function LicensesTab() {
   return (
-    <CrudTable<License>
+    <CrudTable
+      collection="Licenses"
       noun="license"
       title="Licenses"
       queryKey={keys.licenses}
-      listPath={paths.licenses}
-      itemPath={paths.license}
-      pageSchema={LicensePage}
-      itemSchema={License}
       itemLabel={(l) => l.key}
       columns={[
         { header: 'Key', cell: (l) => <code>{l.key}</code> },
@@ -103,7 +93,7 @@ const proxyFields: FieldSpec[] = [
   { name: 'bot_id', label: 'Bot id', type: 'text' },
 ];
 
-function ProxyForm({ item, ...props }: FormRenderProps<Proxy>) {
+function ProxyForm({ item, ...props }: CollectionFormProps<'Proxies'>) {
   const editing = Boolean(item);
   return (
     <ContractForm
@@ -140,14 +130,11 @@ function ProxyForm({ item, ...props }: FormRenderProps<Proxy>) {
 
 function ProxiesTab() {
   return (
-    <CrudTable<Proxy>
+    <CrudTable
+      collection="Proxies"
       noun="proxy"
       title="Proxies"
       queryKey={keys.proxies}
-      listPath={paths.proxies}
-      itemPath={paths.proxy}
-      pageSchema={ProxyPage}
-      itemSchema={Proxy}
       itemLabel={(p) => `${p.ip}:${p.port}`}
       columns={[
         { header: 'Address', cell: (p) => <code>{`${p.ip}:${p.port}`}</code> },
@@ -174,7 +161,7 @@ const subscriptionFields: FieldSpec[] = [
   { name: 'bot_id', label: 'Bot id', type: 'text' },
 ];
 
-function SubscriptionForm({ item, ...props }: FormRenderProps<Subscription>) {
+function SubscriptionForm({ item, ...props }: CollectionFormProps<'Subscriptions'>) {
   const editing = Boolean(item);
   return (
     <ContractForm
@@ -205,14 +192,11 @@ function SubscriptionForm({ item, ...props }: FormRenderProps<Subscription>) {
 
 function SubscriptionsTab() {
   return (
-    <CrudTable<Subscription>
+    <CrudTable
+      collection="Subscriptions"
       noun="subscription"
       title="Subscriptions"
       queryKey={keys.subscriptions}
-      listPath={paths.subscriptions}
-      itemPath={paths.subscription}
-      pageSchema={SubscriptionPage}
-      itemSchema={Subscription}
       itemLabel={(s) => s.name}
       columns={[
         { header: 'Name', cell: (s) => s.name },
@@ -236,22 +220,5 @@ const TABS = [
 ] as const;
 
 export default function ResourcesPage() {
-  const [params, setParams] = useSearchParams();
-  const current = TABS.find((t) => t.id === params.get('tab')) ?? TABS[0];
-  return (
-    <section aria-labelledby="resources-title">
-      <div className="page-header">
-        <h1 id="resources-title">Resources</h1>
-      </div>
-      <Tabs
-        tabs={TABS}
-        current={current.id}
-        label="Resource types"
-        onSelect={(id) => setParams({ tab: id }, { replace: true })}
-      />
-      <div role="tabpanel" id={`panel-${current.id}`} aria-labelledby={`tab-${current.id}`}>
-        <current.Panel />
-      </div>
-    </section>
-  );
+  return <TabbedPage id="resources" title="Resources" label="Resource types" tabs={TABS} />;
 }

@@ -1,13 +1,9 @@
-import {
-  SettingsList,
-  SettingsSection,
-  settingsSections,
-  type SettingsSectionName,
-} from '@bot-mox/contracts';
+import type { SettingsList, SettingsSection } from '@bot-mox/contracts';
+import { endpoints, settingsSections, type SettingsSectionName } from '@bot-mox/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError, type FieldErrors } from '../api/errors';
-import { keys, paths } from '../api/paths';
+import { ApiError } from '@bot-mox/contracts/client';
+import { keys } from '../api/keys';
 import { useApi } from '../app/services';
 import { ContractForm, type FieldSpec, type FormValues } from '../components/ContractForm';
 import { formatDateTime } from '../components/format';
@@ -93,13 +89,14 @@ const SECTIONS: Record<SettingsSectionName, SectionSpec> = {
   },
 };
 
-/** The API names fields of a section body as `data.<field>`; the form names them `<field>`. */
+/** The API names fields of a section body as `body.data.<field>`; the form names them `<field>`. */
 function unwrapDataErrors(error: unknown): unknown {
   if (!(error instanceof ApiError)) return error;
-  const fieldErrors: FieldErrors = {};
-  for (const [key, messages] of Object.entries(error.fieldErrors))
-    fieldErrors[key.replace(/^data\./, '')] = messages;
-  return new ApiError(error.status, error.problem, fieldErrors);
+  const errors = error.problem.errors?.map((e) => ({
+    ...e,
+    field: e.field.replace(/^body\.data\./, 'body.'),
+  }));
+  return new ApiError({ ...error.problem, ...(errors ? { errors } : {}) });
 }
 
 function SectionForm({ name, stored }: { name: SettingsSectionName; stored?: SettingsSection }) {
@@ -108,7 +105,8 @@ function SectionForm({ name, stored }: { name: SettingsSectionName; stored?: Set
   const spec = SECTIONS[name];
   const [savedAt, setSavedAt] = useState<string | null>(null);
   const save = useMutation({
-    mutationFn: (data: unknown) => api.put(paths.settingsSection(name), SettingsSection, { data }),
+    mutationFn: (data: Record<string, unknown>) =>
+      api.call(endpoints.putSettings, { params: { section: name }, body: { data } }),
     onSuccess: (section) => {
       setSavedAt(section.updated_at);
       queryClient.setQueryData<SettingsList>(keys.settings, (old) =>
@@ -152,7 +150,7 @@ export default function SettingsPage() {
   const api = useApi();
   const settings = useQuery({
     queryKey: keys.settings,
-    queryFn: ({ signal }) => api.get(paths.settings, SettingsList, undefined, signal),
+    queryFn: ({ signal }) => api.call(endpoints.listSettings, { signal }),
   });
   return (
     <section aria-labelledby="settings-title">

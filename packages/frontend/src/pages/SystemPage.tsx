@@ -1,7 +1,7 @@
-import { HealthResponse, ReadyResponse } from '@bot-mox/contracts';
+import { endpoints } from '@bot-mox/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { version as frontendVersion } from '../../package.json';
-import { paths, keys } from '../api/paths';
+import { keys } from '../api/keys';
 import { useServices } from '../app/services';
 import { QueryState } from '../components/QueryState';
 
@@ -27,17 +27,12 @@ export default function SystemPage() {
   const { api, config } = useServices();
   const health = useQuery({
     queryKey: keys.health,
-    queryFn: ({ signal }) => api.get(paths.health, HealthResponse, undefined, signal),
+    queryFn: ({ signal }) => api.call(endpoints.health, { signal }),
     refetchInterval: 15_000,
   });
   const ready = useQuery({
     queryKey: keys.ready,
-    queryFn: ({ signal }) =>
-      api.request('GET', paths.healthReady, {
-        schema: ReadyResponse,
-        signal,
-        acceptStatuses: [503],
-      }),
+    queryFn: ({ signal }) => api.call(endpoints.healthReady, { signal, acceptStatuses: [503] }),
     refetchInterval: 15_000,
   });
 

@@ -1,7 +1,6 @@
 import { BOT_STATUSES, BotCreate, BotUpdate, type Bot } from '@bot-mox/contracts';
-import { Field } from '../../components/Field';
+import { EnumOptions, Field } from '../../components/Field';
 import { FormErrors } from '../../components/FormErrors';
-import { humanize } from '../../components/format';
 import { blankToUndefined, numberOrRaw, useContractForm } from '../../components/useContractForm';
 
 interface BotFormProps {
@@ -75,11 +74,7 @@ export function BotForm({ bot, onSubmit, onDone, onCancel }: BotFormProps) {
               value={values.status}
               onChange={(e) => setValue('status', e.target.value)}
             >
-              {BOT_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {humanize(s)}
-                </option>
-              ))}
+              <EnumOptions values={BOT_STATUSES} />
             </select>
           )}
         </Field>
