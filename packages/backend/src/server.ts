@@ -10,6 +10,7 @@ import { createApp, type AppState } from './app.ts';
 import { repositoriesFor, type Repositories } from './domains/index.ts';
 import { createTokenVerifier } from './platform/auth.ts';
 import { createDatabase, type DatabaseHandle } from './platform/db/database.ts';
+import { opsRunsBackupStatus } from './platform/backups.ts';
 import { readMigrationFiles } from './platform/db/migrations.ts';
 import { findMigrationsDir } from './platform/db/migrations-dir.ts';
 import { EventListener } from './platform/events/listener.ts';
@@ -102,6 +103,7 @@ export async function startServer(
     validateResponses: options.validateResponses ?? false,
     listCaches,
     ...(artifacts ? { artifacts } : {}),
+    ...(database ? { backupStatus: opsRunsBackupStatus(database.db) } : {}),
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000; // longer than Caddy's idle pool timeout

@@ -323,6 +323,20 @@ describe('ops backup and ops restore-drill', () => {
   }, 180_000);
 });
 
+/** GET /api/v1/health from inside the backend container (this partial stack has no Caddy). */
+async function backendHealth(): Promise<Record<string, unknown>> {
+  const { code, output } = await stack.compose([
+    'exec',
+    '-T',
+    'backend',
+    'node',
+    '-e',
+    "fetch('http://127.0.0.1:8080/api/v1/health').then(r => r.text()).then(t => console.log(t))",
+  ]);
+  expect(code, output).toBe(0);
+  return JSON.parse(output.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
 describe('the off-site copy (rclone crypt, a second bucket)', () => {
   const marker = `offsite-marker-${randomBytes(8).toString('hex')}`;
 
@@ -337,6 +351,17 @@ describe('the off-site copy (rclone crypt, a second bucket)', () => {
     expect(backup.summary.offsite!.files).toBeGreaterThanOrEqual(3);
     expect(backup.summary.offsite!.bytes).toBeGreaterThan(0);
     expect(backup.summary.offsite!.bytes_per_second).toBeGreaterThan(0);
+    // Health reports this backup as the last one, and good (read from ops.runs by the backend).
+    const finished = await liveSql(
+      `select to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') from ops.runs where id = ${backup.summary.run_id}`,
+    );
+    expect(await backendHealth()).toMatchObject({
+      last_backup_at: finished,
+      last_backup_ok: true,
+      last_good_backup_at: finished,
+      last_restore_drill_ok: false, // the corrupt-object and corrupt-dump drills above
+      backup_max_age_seconds: 86_400 + 3600,
+    });
     console.info(
       `off-site copy: ${backup.summary.offsite!.files} files, ${backup.summary.offsite!.bytes} bytes in ${backup.summary.offsite!.seconds} s (${backup.summary.offsite!.bytes_per_second} B/s)`,
     );
@@ -410,6 +435,12 @@ describe('the off-site copy (rclone crypt, a second bucket)', () => {
         `select ok, error like 'off-site copy%' from ops.runs where id = ${summary.run_id}`,
       ),
     ).toBe('f|t');
+    // ...and health shows it: the last backup failed, the last good one is the earlier one.
+    const health = await backendHealth();
+    expect(health).toMatchObject({ last_backup_ok: false });
+    expect(Date.parse(health.last_good_backup_at as string)).toBeLessThan(
+      Date.parse(health.last_backup_at as string),
+    );
   }, 180_000);
 });
 
