@@ -644,7 +644,11 @@ describe('WAL streaming, base backups and point-in-time recovery', () => {
        for s in 20250101T000000.000Z 20250102T000000.000Z 20250102T120000.000Z; do
          echo '{}' > manifests/$s.json; echo x > dumps/$s.dump
        done
-       echo x > wal/000000010000000000000000`,
+       echo x > wal/000000010000000000000000
+       # An old set's objects manifest with its blob, and a blob no manifest names.
+       echo '{"objects": [{"key": "k", "size": 2, "sha256": "${'a'.repeat(64)}"}]}' \
+         > manifests/20250101T000000.000Z.objects.json
+       echo x > objects/blobs/${'a'.repeat(64)}; echo y > objects/blobs/${'b'.repeat(64)}`,
     ]);
     expect(seed.code, seed.output).toBe(0);
     const prune = await stack.compose([
@@ -671,5 +675,16 @@ describe('WAL streaming, base backups and point-in-time recovery', () => {
     const summary = prune.output.split('\n').find((l) => l.startsWith('{"event":"ops.prune"'));
     expect(JSON.parse(summary!)).toMatchObject({ ok: true });
     expect(JSON.parse(summary!).deleted_wal_segments).toBeGreaterThanOrEqual(1);
+    // Blobs: exactly those the kept objects manifests name. Today's earlier sets went, and with
+    // them the 12 objects the first test deleted from the bucket; the seeded blobs went too.
+    expect(JSON.parse(summary!).deleted_blobs).toBeGreaterThanOrEqual(OBJECTS + 2);
+    const blobs = await inBackup(
+      `cd /backups && ls objects/blobs | sort | tr '\\n' ' '; echo '|';
+       cat manifests/*.objects.json | jq -r '.objects[].sha256' | sort -u | tr '\\n' ' '`,
+    );
+    const [kept, named] = blobs.split('|').map((x) => x.trim());
+    expect(kept).toBe(named);
+    expect(kept).toMatch(/^[0-9a-f]{64}/);
+    expect(kept).not.toMatch(/aaaaaaaa|bbbbbbbb/);
   }, 120_000);
 });
