@@ -323,18 +323,24 @@ describe('ops backup and ops restore-drill', () => {
   }, 180_000);
 });
 
-/** GET /api/v1/health from inside the backend container (this partial stack has no Caddy). */
+/** GET /api/v1/health from inside the backend container (this partial stack has no Caddy).
+ * On a loaded host its db reads can pass their 2 s limit (health then says degraded, with null
+ * backup fields): asked again until it is ok, up to 5 times. */
 async function backendHealth(): Promise<Record<string, unknown>> {
-  const { code, output } = await stack.compose([
-    'exec',
-    '-T',
-    'backend',
-    'node',
-    '-e',
-    "fetch('http://127.0.0.1:8080/api/v1/health').then(r => r.text()).then(t => console.log(t))",
-  ]);
-  expect(code, output).toBe(0);
-  return JSON.parse(output.trim().split('\n').pop()!) as Record<string, unknown>;
+  for (let attempt = 1; ; attempt++) {
+    const { code, output } = await stack.compose([
+      'exec',
+      '-T',
+      'backend',
+      'node',
+      '-e',
+      "fetch('http://127.0.0.1:8080/api/v1/health').then(r => r.text()).then(t => console.log(t))",
+    ]);
+    expect(code, output).toBe(0);
+    const health = JSON.parse(output.trim().split('\n').pop()!) as Record<string, unknown>;
+    if (health.status === 'ok' || attempt === 5) return health;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }
 
 describe('the off-site copy (rclone crypt, a second bucket)', () => {
@@ -675,9 +681,10 @@ describe('WAL streaming, base backups and point-in-time recovery', () => {
     const summary = prune.output.split('\n').find((l) => l.startsWith('{"event":"ops.prune"'));
     expect(JSON.parse(summary!)).toMatchObject({ ok: true });
     expect(JSON.parse(summary!).deleted_wal_segments).toBeGreaterThanOrEqual(1);
-    // Blobs: exactly those the kept objects manifests name. Today's earlier sets went, and with
-    // them the 12 objects the first test deleted from the bucket; the seeded blobs went too.
-    expect(JSON.parse(summary!).deleted_blobs).toBeGreaterThanOrEqual(OBJECTS + 2);
+    // Blobs: exactly those the kept objects manifests name; the seeded ones went. (The 12 objects
+    // the first test deleted from the bucket may have gone already: the scheduler prunes after
+    // its first base backup, 10 min after start.)
+    expect(JSON.parse(summary!).deleted_blobs).toBeGreaterThanOrEqual(2);
     const blobs = await inBackup(
       `cd /backups && ls objects/blobs | sort | tr '\\n' ' '; echo '|';
        cat manifests/*.objects.json | jq -r '.objects[].sha256' | sort -u | tr '\\n' ' '`,
