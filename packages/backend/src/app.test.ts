@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bot, BotStats, Problem, type BotCreate } from '@bot-mox/contracts';
+import { Bot, BotStats, HealthResponse, Problem, type BotCreate } from '@bot-mox/contracts';
 import { createApp, type AppDeps } from './app.ts';
 import { ListCaches } from './platform/list-cache.ts';
 import { parseConfig } from './config.ts';
@@ -364,5 +364,68 @@ describe('the bots list cache', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+describe('GET /health: backups and restore drills', () => {
+  const servers: Server[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  });
+  async function health(env: Record<string, string>, extra: Partial<AppDeps>) {
+    const server = await start(env, extra);
+    servers.push(server);
+    const res = await fetch(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/health`,
+    );
+    expect(res.status).toBe(200);
+    return HealthResponse.parse(await res.json());
+  }
+  const status = {
+    last_backup_at: '2026-11-30T03:00:12.345Z',
+    last_backup_ok: false,
+    last_good_backup_at: '2026-11-29T03:00:10.000Z',
+    last_restore_drill_at: '2026-11-29T04:31:00.000Z',
+    last_restore_drill_ok: true,
+  };
+
+  it('reports the latest runs from ops.runs, and the schedule interval + grace as the max age', async () => {
+    const body = await health(
+      { BACKUP_DUMP_INTERVAL_SECONDS: '3600', BACKUP_OVERDUE_GRACE_SECONDS: '600' },
+      { backupStatus: async () => status },
+    );
+    expect(body).toMatchObject({ ...status, backup_max_age_seconds: 4200 });
+  });
+
+  it('defaults to a daily schedule with an hour of grace', async () => {
+    const body = await health({}, { backupStatus: async () => status });
+    expect(body.backup_max_age_seconds).toBe(86_400 + 3600);
+  });
+
+  it('stays 200 with nulls when ops.runs cannot be read, or when there is no database', async () => {
+    const failing = await health(
+      {},
+      { backupStatus: () => Promise.reject(new Error('relation "ops.runs" does not exist')) },
+    );
+    const none = await health({}, {});
+    for (const body of [failing, none]) {
+      expect(body).toMatchObject({
+        last_backup_at: null,
+        last_backup_ok: null,
+        last_good_backup_at: null,
+        last_restore_drill_at: null,
+        last_restore_drill_ok: null,
+      });
+    }
+  });
+
+  it('refuses a schedule interval that is not a whole number of seconds, naming it', () => {
+    expect(() =>
+      parseConfig({
+        DATABASE_URL: 'postgres://u:p@localhost/db',
+        SUPABASE_JWT_SECRET: SECRET,
+        BACKUP_DUMP_INTERVAL_SECONDS: 'daily',
+      }),
+    ).toThrow(/^BACKUP_DUMP_INTERVAL_SECONDS: /);
   });
 });

@@ -19,6 +19,7 @@ import { createTokenVerifier, type TokenVerifier } from './platform/auth.ts';
 import { mount, type MountContext } from './platform/http/endpoint.ts';
 import { errorHandler, notFoundHandler } from './platform/http/problem.ts';
 import { runChecks, type ReadinessCheck } from './platform/health.ts';
+import { readBackupStatus, type BackupStatusReader } from './platform/backups.ts';
 import { safeUrl } from './platform/logger.ts';
 import type { ListCaches } from './platform/list-cache.ts';
 import { BOTS_COLLECTION, botsInvalidatedBy } from './domains/bots/repository.ts';
@@ -43,6 +44,8 @@ export interface AppDeps {
   listCaches?: ListCaches;
   /** The runtime switches (cutover); without them WRITE_FREEZE and DATA_BACKEND decide. */
   runtime?: { writeFreeze(): boolean; dataBackend(): 'supabase' | 'rtdb' };
+  /** The latest backup and restore drill runs (ops.runs); without it health reports nulls. */
+  backupStatus?: BackupStatusReader;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -101,7 +104,10 @@ export function createApp(config: Config, deps: AppDeps): Express {
     res.status(ok ? 200 : 503).json(body);
   });
   mount(api, ctx, endpoints.health, async () => {
-    const checks = await ready();
+    const [checks, backups] = await Promise.all([
+      ready(),
+      readBackupStatus(deps.backupStatus, log),
+    ]);
     const dataBackend = deps.runtime?.dataBackend() ?? config.dataBackend;
     const supabaseReady =
       dataBackend === 'supabase' && Boolean(checks.database?.ok && checks.migrations?.ok);
@@ -115,6 +121,8 @@ export function createApp(config: Config, deps: AppDeps): Express {
       data_backend: dataBackend,
       supabase_ready: supabaseReady,
       s3_ready: s3Ready,
+      ...backups,
+      backup_max_age_seconds: config.backup.maxAgeSeconds,
     };
     return body;
   });

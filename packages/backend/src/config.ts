@@ -120,6 +120,15 @@ const EnvSchema = z
     /** Cached list responses per collection (LRU). 0: off. */
     LIST_CACHE_MAX_ENTRIES: positiveInt(500, 100_000),
     MIGRATIONS_DIR: optionalString,
+    /** The backup service's schedule (compose passes the backup service's own values): health
+     * reports a backup overdue once the last good one is older than interval + grace. */
+    BACKUP_DUMP_INTERVAL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(366 * 86_400)
+      .default(86_400),
+    BACKUP_OVERDUE_GRACE_SECONDS: positiveInt(3600, 30 * 86_400),
   })
   .superRefine((env, ctx) => {
     checkS3(env, ctx);
@@ -181,6 +190,8 @@ export interface Config {
   bodyLimitBytes: number;
   listCache: { ttlMs: number; maxEntries: number };
   migrationsDir: string | undefined;
+  /** Health: the last good backup is overdue once older than this (schedule interval + grace). */
+  backup: { maxAgeSeconds: number };
 }
 
 export interface S3Config {
@@ -296,5 +307,6 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     listCache: { ttlMs: e.LIST_CACHE_TTL_MS, maxEntries: e.LIST_CACHE_MAX_ENTRIES },
     migrationsDir: e.MIGRATIONS_DIR,
+    backup: { maxAgeSeconds: e.BACKUP_DUMP_INTERVAL_SECONDS + e.BACKUP_OVERDUE_GRACE_SECONDS },
   };
 }

@@ -11,6 +11,7 @@ import { repositoriesFor, switchingRepositories, type Repositories } from './dom
 import { RuntimeSwitches, type DataBackend } from './platform/runtime-switches.ts';
 import { createTokenVerifier } from './platform/auth.ts';
 import { createDatabase, type DatabaseHandle } from './platform/db/database.ts';
+import { opsRunsBackupStatus } from './platform/backups.ts';
 import { readMigrationFiles } from './platform/db/migrations.ts';
 import { findMigrationsDir } from './platform/db/migrations-dir.ts';
 import { EventListener } from './platform/events/listener.ts';
@@ -121,6 +122,7 @@ export async function startServer(
     listCaches,
     runtime: { writeFreeze: () => switches.current.writeFreeze, dataBackend },
     ...(artifacts ? { artifacts } : {}),
+    ...(database ? { backupStatus: opsRunsBackupStatus(database.db) } : {}),
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000; // longer than Caddy's idle pool timeout

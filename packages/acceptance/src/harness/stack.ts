@@ -105,8 +105,9 @@ export function loopbackLookup(
 export interface StackOptions {
   /** Start only these services and what they depend on (default: all but profiles). */
   services?: string[];
-  /** Extra compose variables, e.g. a service setting's default overridden. */
-  env?: Record<string, string>;
+  /** Extra compose variables, e.g. a service setting's default overridden; a function gets the
+   * stack's generated secrets (e.g. the S3 keys for a second bucket on the same server). */
+  env?: Record<string, string> | ((secrets: StackSecrets) => Record<string, string>);
 }
 
 export async function startStack(options: StackOptions = {}): Promise<StartedStack> {
@@ -149,7 +150,7 @@ export async function startStack(options: StackOptions = {}): Promise<StartedSta
     CADDY_TLS: 'internal',
     CADDY_HSTS: 'off',
     S3_PRESIGN_TTL_SECONDS: '60',
-    ...options.env,
+    ...(typeof options.env === 'function' ? options.env(secrets) : options.env),
   };
 
   const healthy = Wait.forHealthCheck();

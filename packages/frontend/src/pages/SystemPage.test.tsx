@@ -97,3 +97,75 @@ describe('System status page', () => {
     expect(await screen.findByText('2.0.0')).toBeTruthy();
   });
 });
+
+describe('System status page: backups', () => {
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
+  const showHealth = (o: Parameters<typeof health>[0]) =>
+    server.use(
+      http.get(`${API}/api/v1/health`, () => HttpResponse.json(health(o))),
+      http.get(`${API}/api/v1/health/ready`, () => HttpResponse.json(ready())),
+    );
+  const panel = async () => {
+    const title = await screen.findByRole('heading', { name: 'Backups' });
+    return within(title.closest('section')!);
+  };
+
+  it('shows the last backup and drill, and no alert while both are good and on time', async () => {
+    showHealth({
+      last_backup_at: hoursAgo(5),
+      last_good_backup_at: hoursAgo(5),
+      last_restore_drill_at: hoursAgo(50),
+    });
+    renderApp({ route: '/system' });
+    const backups = await panel();
+    expect(await backups.findAllByText('5 h ago')).toHaveLength(2);
+    expect(backups.getByText('2 days ago')).toBeTruthy();
+    expect(backups.getAllByText('OK')).toHaveLength(3);
+    expect(backups.queryByRole('alert')).toBeNull();
+  });
+
+  it('turns red when the last good backup is older than the schedule allows', async () => {
+    showHealth({
+      last_backup_at: hoursAgo(30),
+      last_good_backup_at: hoursAgo(30),
+      backup_max_age_seconds: 25 * 3600,
+    });
+    renderApp({ route: '/system' });
+    const alert = await (await panel()).findByRole('alert', { name: 'Backup problems' });
+    expect(alert.textContent).toBe(
+      'The last successful backup is 30 h old; the schedule allows 25 h.',
+    );
+  });
+
+  it('turns red, in words, when the last backup or the last restore drill failed', async () => {
+    showHealth({
+      last_backup_at: hoursAgo(1),
+      last_backup_ok: false,
+      last_good_backup_at: hoursAgo(20),
+      last_restore_drill_ok: false,
+    });
+    renderApp({ route: '/system' });
+    const backups = await panel();
+    const alert = await backups.findByRole('alert', { name: 'Backup problems' });
+    expect(alert.textContent).toContain('The last backup failed (60 min ago).');
+    expect(alert.textContent).toContain(
+      'The last restore drill failed: the backups may not restore.',
+    );
+    expect(backups.getAllByText('FAILED')).toHaveLength(2);
+  });
+
+  it('turns red when no backup has ever succeeded', async () => {
+    showHealth({
+      last_backup_at: null,
+      last_backup_ok: null,
+      last_good_backup_at: null,
+      last_restore_drill_at: null,
+      last_restore_drill_ok: null,
+    });
+    renderApp({ route: '/system' });
+    const backups = await panel();
+    const alert = await backups.findByRole('alert', { name: 'Backup problems' });
+    expect(alert.textContent).toBe('No successful backup has been recorded.');
+    expect(backups.getAllByText('never')).toHaveLength(3);
+  });
+});

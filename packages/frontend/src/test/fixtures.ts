@@ -182,6 +182,13 @@ export const health = (o: Partial<z.input<typeof HealthResponse>> = {}) =>
     data_backend: 'supabase',
     supabase_ready: true,
     s3_ready: true,
+    // A healthy schedule: last night's backup and last Sunday's drill passed.
+    last_backup_at: new Date(Date.now() - 3 * 3600_000).toISOString(),
+    last_backup_ok: true,
+    last_good_backup_at: new Date(Date.now() - 3 * 3600_000).toISOString(),
+    last_restore_drill_at: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+    last_restore_drill_ok: true,
+    backup_max_age_seconds: 90_000,
     ...o,
   });
 
