@@ -167,6 +167,12 @@ export async function startDeployRehearsal(): Promise<DeployRehearsal> {
       S3_REGION: 'us-east-1',
       S3_BUCKET_ARTIFACTS: 'botmox-artifacts',
       S3_PRESIGN_TTL_SECONDS: '900',
+      // The off-site copy (required by the bootstrap): a second bucket on the VPS's own S3.
+      OFFSITE_S3_ENDPOINT: 'http://minio:9000',
+      OFFSITE_S3_BUCKET: 'botmox-offsite',
+      OFFSITE_S3_ACCESS_KEY: secrets.S3_ACCESS_KEY,
+      OFFSITE_S3_SECRET_KEY: secrets.S3_SECRET_KEY,
+      OFFSITE_ENCRYPTION_PASSWORD: randomBytes(24).toString('hex'),
       // The VPS reaches no other registry: the third-party images by their mirror names.
       CADDY_IMAGE: `${REGISTRY_HOST}/${thirdParty[0]}`,
       POSTGRES_IMAGE: `${REGISTRY_HOST}/${thirdParty[1]}`,
