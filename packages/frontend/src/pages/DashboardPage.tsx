@@ -13,7 +13,7 @@ import { Link } from 'react-router';
 import { useAllPages } from '../api/hooks';
 import { keys, paths } from '../api/paths';
 import { useApi } from '../app/services';
-import { QueryState, type QueryLike } from '../components/QueryState';
+import { QueryState, SkeletonRows, type QueryLike } from '../components/QueryState';
 import { formatDateTime, formatMoney, humanize } from '../components/format';
 
 const DAY = 86_400_000;
@@ -50,11 +50,12 @@ function BotsByStatus() {
     queryFn: ({ signal }) => api.get(paths.botStats, BotStats, undefined, signal),
   });
   return (
-    <section className="panel" aria-labelledby="dash-bots">
+    <section className="panel dash-panel dash-panel-bots" aria-labelledby="dash-bots">
       <h2 id="dash-bots">Bots by status</h2>
       <QueryState
         query={stats}
         loading="Loading bots…"
+        skeleton={<SkeletonRows rows={BOT_STATUSES.length} />}
         errorTitle="Could not load bots"
         isEmpty={(d) => d.total === 0}
         empty="No bots yet."
@@ -96,11 +97,12 @@ function MonthFinance({ from, to, label }: { from: string; to: string; label: st
     queryFn: ({ signal }) => api.get(paths.financeSummary, FinanceSummary, query, signal),
   });
   return (
-    <section className="panel" aria-labelledby="dash-finance">
+    <section className="panel dash-panel" aria-labelledby="dash-finance">
       <h2 id="dash-finance">Finance, {label}</h2>
       <QueryState
         query={summary}
         loading="Loading finance…"
+        skeleton={<SkeletonRows rows={2} />}
         errorTitle="Could not load finance"
         isEmpty={(s) => s.by_currency.length === 0}
         empty="No operations this month."
@@ -182,11 +184,12 @@ function ExpiringResources({ from, to }: { from: string; to: string }) {
     refetch: () => Promise.all(all.map((q) => q.refetch())),
   };
   return (
-    <section className="panel" aria-labelledby="dash-expiring">
+    <section className="panel dash-panel" aria-labelledby="dash-expiring">
       <h2 id="dash-expiring">Expiring in 7 days</h2>
       <QueryState
         query={combined}
         loading="Loading resources…"
+        skeleton={<SkeletonRows rows={2} />}
         errorTitle="Could not load resources"
         isEmpty={(d) => d.length === 0}
         empty="Nothing expires in the next 7 days."
@@ -213,11 +216,12 @@ function TasksDue({ to }: { to: string }) {
   const tasks = useAllPages(keys.tasks, paths.tasks, TaskPage, { due_to: to, sort: 'due_at' });
   const now = Date.now();
   return (
-    <section className="panel" aria-labelledby="dash-tasks">
+    <section className="panel dash-panel" aria-labelledby="dash-tasks">
       <h2 id="dash-tasks">Tasks due</h2>
       <QueryState
         query={tasks}
         loading="Loading tasks…"
+        skeleton={<SkeletonRows rows={2} />}
         errorTitle="Could not load tasks"
         isEmpty={(d) => d.items.every((t) => t.status === 'done')}
         empty="No open tasks due in the next 7 days."
