@@ -13,7 +13,10 @@ const hmrClientPort = process.env.VITE_HMR_CLIENT_PORT;
 const VENDOR_CHUNKS = [
   { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
   { name: 'auth', test: /node_modules[\\/]@supabase[\\/]/ },
-  { name: 'zod', test: /node_modules[\\/]zod[\\/]/ },
+  // zodJitless.ts rides with zod: the zod chunk then sets jitless before any other chunk builds a
+  // schema (a shared chunk of contracts can run before the entry's own modules do), so zod
+  // never probes `new Function` against the CSP.
+  { name: 'zod', test: /node_modules[\\/]zod[\\/]|src[\\/]zodJitless\.ts$/ },
   { name: 'query', test: /node_modules[\\/]@tanstack[\\/]/ },
 ];
 
