@@ -40,7 +40,9 @@ function useWindow() {
   return window;
 }
 
-const count = new Intl.NumberFormat();
+let countFormat: Intl.NumberFormat | undefined;
+/** Made on first use (see components/format.ts). */
+const count = () => (countFormat ??= new Intl.NumberFormat());
 
 /** Totals come from the server (one SQL GROUP BY over every bot), never from paging the list. */
 function BotsByStatus() {
@@ -62,14 +64,14 @@ function BotsByStatus() {
       >
         {({ total, by_status, by_project }) => (
           <>
-            <p className="stat">{count.format(total)} bots</p>
+            <p className="stat">{count().format(total)} bots</p>
             <ul className="stat-list" aria-label="Bots per status">
               {BOT_STATUSES.map((s) => (
                 <li key={s}>
                   <Link to={`/bots?status=${s}`}>
                     <span className={`badge badge-${s}`}>{humanize(s)}</span>
                   </Link>
-                  <strong>{count.format(by_status[s])}</strong>
+                  <strong>{count().format(by_status[s])}</strong>
                 </li>
               ))}
             </ul>
@@ -78,7 +80,7 @@ function BotsByStatus() {
               {by_project.map((p) => (
                 <li key={p.project}>
                   <Link to={`/bots?project=${encodeURIComponent(p.project)}`}>{p.project}</Link>
-                  <strong>{count.format(p.total)}</strong>
+                  <strong>{count().format(p.total)}</strong>
                 </li>
               ))}
             </ul>
