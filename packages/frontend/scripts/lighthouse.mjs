@@ -18,12 +18,32 @@ const CHROME_FLAGS = [
   '--ignore-certificate-errors',
 ];
 
+/** Lighthouse's own mobile CPU slowdown (calibrated for a high-end desktop host). */
+const LIGHTHOUSE_DEFAULT_CPU_SLOWDOWN = 4;
+
 export const LIGHTHOUSE_TARGETS = {
   mobile_performance_min: 0.9,
   cls_max_exclusive: 0.1,
   accessibility_min: 1,
   best_practices_min: 1,
 };
+
+/**
+ * The CPU slowdown that makes this host emulate Lighthouse's mobile device, from the host's
+ * BenchmarkIndex (Lighthouse docs/throttling.md, "Calibrating the CPU slowdown", and its CPU
+ * throttling calculator): the default 4x assumes a high-end desktop (index about 1500); a slower
+ * host needs less, or it emulates a phone slower than the one Lighthouse means. Piecewise
+ * linear through the calculator's points: 150 -> 1x, 800 -> 2x, 1300 -> 3x, then +1x per 233.
+ * Below 150 the host cannot emulate the device at all (null).
+ */
+export function calibratedCpuSlowdown(benchmarkIndex) {
+  if (!Number.isFinite(benchmarkIndex) || benchmarkIndex < 150) return null;
+  let multiplier;
+  if (benchmarkIndex < 800) multiplier = 1 + (benchmarkIndex - 150) / 650;
+  else if (benchmarkIndex < 1300) multiplier = 2 + (benchmarkIndex - 800) / 500;
+  else multiplier = 3 + (benchmarkIndex - 1300) / 233;
+  return Math.round(multiplier * 10) / 10;
+}
 
 /** prod-sim's HTTPS port: the one scripts/stack-prod-sim-up.sh and the e2e setup use. */
 function httpsPort() {
@@ -87,7 +107,7 @@ export async function prodSimImageTag() {
   return JSON.parse((await apiGet('/api/v1/health')).body).image_tag;
 }
 
-function runOnce(lighthouseBin, url, formFactor, outFile) {
+function runOnce(lighthouseBin, url, formFactor, outFile, cpuSlowdown) {
   const args = [
     url,
     '--output=json',
@@ -95,6 +115,7 @@ function runOnce(lighthouseBin, url, formFactor, outFile) {
     '--quiet',
     `--chrome-flags=${CHROME_FLAGS.join(' ')}`,
     ...(formFactor === 'desktop' ? ['--preset=desktop'] : []),
+    ...(cpuSlowdown ? [`--throttling.cpuSlowdownMultiplier=${cpuSlowdown}`] : []),
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [lighthouseBin, ...args], {
@@ -140,6 +161,8 @@ function figures(lhr) {
     fcp_ms: ms('first-contentful-paint'),
     lcp_ms: ms('largest-contentful-paint'),
     tbt_ms: ms('total-blocking-time'),
+    benchmark_index: lhr.environment?.benchmarkIndex ?? null,
+    cpu_slowdown: lhr.configSettings?.throttling?.cpuSlowdownMultiplier ?? null,
     text_compression_savings_bytes:
       lhr.audits['uses-text-compression']?.details?.overallSavingsBytes ?? 0,
     failing_accessibility_audits: failing('accessibility'),
@@ -151,7 +174,13 @@ function figures(lhr) {
  * Runs Lighthouse `runs` times per form factor against prod-sim's signed-in dashboard and returns
  * the median figures, each run's figures, and the targets with whether each was met.
  */
-export async function lighthouseReport({ repoRoot, pkgDir, resultsDir, runs = 3 }) {
+export async function lighthouseReport({
+  repoRoot,
+  pkgDir,
+  resultsDir,
+  runs = 3,
+  cpuSlowdown = 'auto',
+}) {
   const imageTag = await prodSimImageTag();
   const port = httpsPort();
   const app = `https://app.localhost${port === 443 ? '' : `:${port}`}`;
@@ -166,29 +195,52 @@ export async function lighthouseReport({ repoRoot, pkgDir, resultsDir, runs = 3 
   const work = mkdtempSync(join(tmpdir(), 'bench-lighthouse-'));
   const out = { prod_sim_image_tag: imageTag, url: app, runs_per_form_factor: runs };
   try {
-    for (const formFactor of ['mobile', 'desktop']) {
+    // One variant: `runs` runs of one form factor at one CPU slowdown, reported as `name`.
+    const measure = async (name, formFactor, cpuSlowdown) => {
       const lhrs = [];
       for (let i = 1; i <= runs; i++) {
-        console.log(`[lighthouse] ${formFactor} run ${i}/${runs}`);
-        const outFile = join(work, `${formFactor}-${i}.json`);
+        console.log(
+          `[lighthouse] ${name} run ${i}/${runs}${cpuSlowdown ? ` (CPU slowdown ${cpuSlowdown}x)` : ''}`,
+        );
+        const outFile = join(work, `${name}-${i}.json`);
         // Chromium shows an error interstitial when Docker changes the host's interfaces in
         // the middle of a load (another stack starting): such a run is tried again, twice.
         for (let attempt = 1; ; attempt++) {
           try {
-            lhrs.push(await runOnce(lighthouseBin, signInLink, formFactor, outFile));
+            lhrs.push(await runOnce(lighthouseBin, signInLink, formFactor, outFile, cpuSlowdown));
             break;
           } catch (error) {
             if (attempt === 3) throw error;
-            console.log(
-              `[lighthouse] ${formFactor} run ${i} failed, trying again: ${error.message}`,
-            );
+            console.log(`[lighthouse] ${name} run ${i} failed, trying again: ${error.message}`);
             out.retried_runs = (out.retried_runs ?? 0) + 1;
           }
         }
       }
       const median = computeMedianRun(lhrs);
-      writeFileSync(join(resultsDir, `lighthouse-${formFactor}.json`), JSON.stringify(median));
-      out[formFactor] = { median: figures(median), runs: lhrs.map(figures) };
+      writeFileSync(join(resultsDir, `lighthouse-${name}.json`), JSON.stringify(median));
+      out[name] = { median: figures(median), runs: lhrs.map(figures) };
+      return lhrs;
+    };
+    // Desktop first (no CPU slowdown): its runs measure the host's BenchmarkIndex.
+    const desktopRuns = await measure('desktop', 'desktop');
+    const indexes = desktopRuns.map((lhr) => lhr.environment.benchmarkIndex).sort((a, b) => a - b);
+    const hostIndex = indexes[Math.floor(indexes.length / 2)];
+    const calibrated = cpuSlowdown === 'auto' ? calibratedCpuSlowdown(hostIndex) : cpuSlowdown;
+    if (!calibrated) {
+      throw new Error(
+        `bench:frontend: this host's BenchmarkIndex (${hostIndex}) is too low to emulate Lighthouse's mobile device`,
+      );
+    }
+    out.host_benchmark_index = hostIndex;
+    out.mobile_cpu_slowdown = calibrated;
+    out.mobile_cpu_slowdown_source =
+      cpuSlowdown === 'auto'
+        ? "calibrated from the host's BenchmarkIndex (Lighthouse docs/throttling.md)"
+        : 'given (--cpu-slowdown)';
+    await measure('mobile', 'mobile', calibrated);
+    // Lighthouse's uncalibrated default as well, for comparison with reports made elsewhere.
+    if (calibrated !== LIGHTHOUSE_DEFAULT_CPU_SLOWDOWN) {
+      await measure('mobile_default_4x', 'mobile', LIGHTHOUSE_DEFAULT_CPU_SLOWDOWN);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
