@@ -1,6 +1,6 @@
 import './zodJitless';
 import { GoTrueClient } from '@supabase/auth-js';
-import { StrictMode } from 'react';
+import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { AppProviders } from './app/App';
@@ -26,15 +26,19 @@ async function start() {
     // The fragment is read by importSessionFromUrl above (works without a login service).
     detectSessionInUrl: false,
   });
-  root.render(
-    <StrictMode>
-      <AppProviders config={config} auth={auth}>
-        <BrowserRouter>
-          <AppRoutes />
-        </BrowserRouter>
-      </AppProviders>
-    </StrictMode>,
-  );
+  // As a transition, the first render yields to the browser every few milliseconds instead of
+  // holding the main thread for the whole tree (a slow phone's first input waits less).
+  startTransition(() => {
+    root.render(
+      <StrictMode>
+        <AppProviders config={config} auth={auth}>
+          <BrowserRouter>
+            <AppRoutes />
+          </BrowserRouter>
+        </AppProviders>
+      </StrictMode>,
+    );
+  });
 }
 
 start().catch((error: unknown) => {

@@ -1,11 +1,13 @@
 import { lazy } from 'react';
 import { Link, Route, Routes } from 'react-router';
 import { LoginPage } from '../auth/LoginPage';
+// The page a signed-in user lands on is in the entry chunk: no second round trip before it
+// renders. Every other page is a chunk of its own, loaded when it is opened.
+import DashboardPage from '../pages/DashboardPage';
 import { AppShell } from './AppShell';
 import { LiveProvider } from './LiveProvider';
 import { RequireAuth } from './RequireAuth';
 
-const DashboardPage = lazy(() => import('../pages/DashboardPage'));
 const BotsPage = lazy(() => import('../pages/BotsPage'));
 const BotDetailPage = lazy(() => import('../pages/BotDetailPage'));
 const ResourcesPage = lazy(() => import('../pages/ResourcesPage'));

@@ -1,6 +1,7 @@
 import type { GoTrueClient, Session } from '@supabase/auth-js';
 import {
   createContext,
+  startTransition,
   use,
   useCallback,
   useEffect,
@@ -42,11 +43,16 @@ export function AuthProvider({ auth, children }: { auth: AuthClient; children: R
 
   useEffect(() => {
     let active = true;
+    // A session change renders the whole signed-in app (or the login page): as a transition,
+    // that render yields to the browser every few milliseconds instead of one long task.
     void auth.getSession().then(({ data }) => {
-      if (active) setSession((current) => (current === undefined ? data.session : current));
+      if (!active) return;
+      startTransition(() =>
+        setSession((current) => (current === undefined ? data.session : current)),
+      );
     });
     const { data } = auth.onAuthStateChange((_event, next) => {
-      if (active) setSession(next);
+      if (active) startTransition(() => setSession(next));
     });
     return () => {
       active = false;

@@ -10,6 +10,22 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
+/**
+ * Grey bars standing in for the rows a list will have, so a panel takes its final size before
+ * its data arrives (nothing below it moves when the data comes).
+ */
+export function SkeletonRows({ rows }: { rows: number }) {
+  return (
+    <ul className="stat-list skeleton" aria-hidden="true">
+      {Array.from({ length: rows }, (_, i) => (
+        <li key={i}>
+          <span className="skeleton-bar" />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function ErrorState({
   error,
   onRetry,
@@ -50,6 +66,8 @@ interface QueryStateProps<T> {
   query: QueryLike<T>;
   /** Loading label, e.g. "Loading bots…". */
   loading?: string;
+  /** Shown under the loading label: placeholders of the data's size (SkeletonRows). */
+  skeleton?: ReactNode;
   errorTitle?: string;
   isEmpty?: (data: T) => boolean;
   empty?: ReactNode;
@@ -60,12 +78,20 @@ interface QueryStateProps<T> {
 export function QueryState<T>({
   query,
   loading,
+  skeleton,
   errorTitle,
   isEmpty,
   empty,
   children,
 }: QueryStateProps<T>) {
-  if (query.isPending) return <Loading label={loading} />;
+  if (query.isPending) {
+    return (
+      <>
+        <Loading label={loading} />
+        {skeleton}
+      </>
+    );
+  }
   if (query.isError && query.data === undefined) {
     return (
       <ErrorState error={query.error} title={errorTitle} onRetry={() => void query.refetch()} />

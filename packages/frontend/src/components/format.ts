@@ -1,16 +1,25 @@
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+// Made on first use, not when the module loads: the first Intl object of a page loads the
+// browser's locale data (tens of ms on a phone), which should not lengthen the app's start.
+let dateTimeFormat: Intl.DateTimeFormat | undefined;
+let dateOnlyFormat: Intl.DateTimeFormat | undefined;
+const dateTime = () =>
+  (dateTimeFormat ??= new Intl.DateTimeFormat(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }));
+const dateOnly = () =>
+  (dateOnlyFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }));
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
+  return Number.isNaN(d.getTime()) ? iso : dateTime().format(d);
 }
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso.length === 10 ? `${iso}T00:00:00` : iso);
-  return Number.isNaN(d.getTime()) ? iso : dateOnly.format(d);
+  return Number.isNaN(d.getTime()) ? iso : dateOnly().format(d);
 }
 
 /** Money stays a decimal string end to end; only grouping is added for display. */

@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { useAllPages } from '../api/hooks';
 import { keys } from '../api/keys';
 import { useApi } from '../app/services';
-import { QueryState } from '../components/QueryState';
+import { QueryState, SkeletonRows } from '../components/QueryState';
 import { ExpiringResources } from './dashboard/ExpiringResources';
 import { formatDateTime, formatMoney, humanize } from '../components/format';
 
@@ -33,7 +33,9 @@ function useWindow() {
   return window;
 }
 
-const count = new Intl.NumberFormat();
+let countFormat: Intl.NumberFormat | undefined;
+/** Made on first use (see components/format.ts). */
+const count = () => (countFormat ??= new Intl.NumberFormat());
 
 /** Totals come from the server (one SQL GROUP BY over every bot), never from paging the list. */
 function BotsByStatus() {
@@ -43,25 +45,26 @@ function BotsByStatus() {
     queryFn: ({ signal }) => api.call(endpoints.botStats, { signal }),
   });
   return (
-    <section className="panel" aria-labelledby="dash-bots">
+    <section className="panel dash-panel dash-panel-bots" aria-labelledby="dash-bots">
       <h2 id="dash-bots">Bots by status</h2>
       <QueryState
         query={stats}
         loading="Loading bots…"
+        skeleton={<SkeletonRows rows={BOT_STATUSES.length} />}
         errorTitle="Could not load bots"
         isEmpty={(d) => d.total === 0}
         empty="No bots yet."
       >
         {({ total, by_status, by_project }) => (
           <>
-            <p className="stat">{count.format(total)} bots</p>
+            <p className="stat">{count().format(total)} bots</p>
             <ul className="stat-list" aria-label="Bots per status">
               {BOT_STATUSES.map((s) => (
                 <li key={s}>
                   <Link to={`/bots?status=${s}`}>
                     <span className={`badge badge-${s}`}>{humanize(s)}</span>
                   </Link>
-                  <strong>{count.format(by_status[s])}</strong>
+                  <strong>{count().format(by_status[s])}</strong>
                 </li>
               ))}
             </ul>
@@ -70,7 +73,7 @@ function BotsByStatus() {
               {by_project.map((p) => (
                 <li key={p.project}>
                   <Link to={`/bots?project=${encodeURIComponent(p.project)}`}>{p.project}</Link>
-                  <strong>{count.format(p.total)}</strong>
+                  <strong>{count().format(p.total)}</strong>
                 </li>
               ))}
             </ul>
@@ -89,11 +92,12 @@ function MonthFinance({ from, to, label }: { from: string; to: string; label: st
     queryFn: ({ signal }) => api.call(endpoints.financeSummary, { query, signal }),
   });
   return (
-    <section className="panel" aria-labelledby="dash-finance">
+    <section className="panel dash-panel" aria-labelledby="dash-finance">
       <h2 id="dash-finance">Finance, {label}</h2>
       <QueryState
         query={summary}
         loading="Loading finance…"
+        skeleton={<SkeletonRows rows={2} />}
         errorTitle="Could not load finance"
         isEmpty={(s) => s.by_currency.length === 0}
         empty="No operations this month."
@@ -120,11 +124,12 @@ function TasksDue({ to }: { to: string }) {
   const tasks = useAllPages(keys.tasks, endpoints.listTasks, { due_to: to, sort: 'due_at' });
   const now = Date.now();
   return (
-    <section className="panel" aria-labelledby="dash-tasks">
+    <section className="panel dash-panel" aria-labelledby="dash-tasks">
       <h2 id="dash-tasks">Tasks due</h2>
       <QueryState
         query={tasks}
         loading="Loading tasks…"
+        skeleton={<SkeletonRows rows={2} />}
         errorTitle="Could not load tasks"
         isEmpty={(d) => d.items.every((t) => t.status === 'done')}
         empty="No open tasks due in the next 7 days."

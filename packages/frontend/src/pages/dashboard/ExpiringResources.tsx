@@ -3,7 +3,7 @@ import { endpoints } from '@bot-mox/contracts';
 import { Link } from 'react-router';
 import { useAllPages } from '../../api/hooks';
 import { keys } from '../../api/keys';
-import { QueryState, type QueryLike } from '../../components/QueryState';
+import { QueryState, SkeletonRows, type QueryLike } from '../../components/QueryState';
 import { formatDateTime } from '../../components/format';
 
 interface Expiring {
@@ -65,11 +65,12 @@ export function ExpiringResources({ from, to }: { from: string; to: string }) {
     refetch: () => Promise.all(all.map((q) => q.refetch())),
   };
   return (
-    <section className="panel" aria-labelledby="dash-expiring">
+    <section className="panel dash-panel" aria-labelledby="dash-expiring">
       <h2 id="dash-expiring">Expiring in 7 days</h2>
       <QueryState
         query={combined}
         loading="Loading resources…"
+        skeleton={<SkeletonRows rows={2} />}
         errorTitle="Could not load resources"
         isEmpty={(d) => d.length === 0}
         empty="Nothing expires in the next 7 days."
