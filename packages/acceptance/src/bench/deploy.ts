@@ -43,6 +43,12 @@ async function underLoad(r: DeployRehearsal, action: () => Promise<SshResult>): 
 async function main() {
   const loadBefore = loadavg();
   const r = await startDeployRehearsal();
+  // Ctrl-C stops the simulator too: with Ryuk off, nothing else would remove its containers.
+  const interrupted = (signal: NodeJS.Signals) => {
+    console.error(`bench:deploy: ${signal}: stopping the VPS simulator`);
+    void r.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     const first = await r.deploy(r.tags.a);
     if (first.exitCode !== 0)
