@@ -138,6 +138,28 @@ describe('ApiClient.call', () => {
     });
   });
 
+  it('keeps the answer it came from: headers, and the text with fields the schema strips', async () => {
+    const sent = {
+      type: 'about:blank',
+      title: 'Boom',
+      status: 500,
+      request_id: 'r-9',
+      stack: 'at x.ts:1',
+    };
+    const { api } = clientAnswering(
+      () =>
+        new Response(JSON.stringify(sent), {
+          status: 500,
+          headers: { 'content-type': 'application/problem+json', 'x-request-id': 'r-9' },
+        }),
+    );
+    const error = (await api.call(endpoints.botStats).catch((e: unknown) => e)) as ApiError;
+    expect(error.problem).not.toHaveProperty('stack');
+    expect(error.response?.text).toBe(JSON.stringify(sent));
+    expect(error.response?.headers.get('x-request-id')).toBe('r-9');
+    expect(error.response?.headers.get('content-type')).toBe('application/problem+json');
+  });
+
   it('makes a problem of an answer that is not one, and reports a 401 to onUnauthorized', async () => {
     const onUnauthorized = vi.fn();
     const { api } = clientAnswering(
