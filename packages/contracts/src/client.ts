@@ -49,6 +49,7 @@ export interface ApiClientOptions {
 
 /** What an error answer carried besides its problem: for headers and for checks on the raw text. */
 export interface AnswerSeen {
+  status: number;
   headers: Headers;
   text: string;
 }
@@ -190,9 +191,15 @@ export class ApiClient {
       const text = await response.text().catch(() => '');
       const problem = problemOf(response, parseBody(text));
       if (response.status === 401) this.options.onUnauthorized?.();
-      throw new ApiError(problem, { headers: response.headers, text });
+      throw new ApiError(problem, { status: response.status, headers: response.headers, text });
     }
 
+    // Another 2xx than the table's (200 for a create, 200 for a delete) is drift too.
+    if (response.ok && response.status !== endpoint.status) {
+      throw new ContractError(what, [
+        `status ${response.status}, the contract's is ${endpoint.status}`,
+      ]);
+    }
     const data = response.status === 204 ? undefined : parseBody(await response.text());
     if (endpoint.response === null) return undefined as ResponseOf<E>;
     const parsed = endpoint.response.safeParse(data);
