@@ -24,14 +24,8 @@ import type { RunningServer } from '@bot-mox/backend';
 import { summarizeOperations } from '@bot-mox/backend/test-support';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
 import { startRtdb, type StartedRtdb } from '../harness/rtdb.ts';
-import {
-  client,
-  expectApiProblem,
-  expectProblem,
-  mintToken,
-  startApi,
-  type Client,
-} from './support.ts';
+import { expectApiProblem, expectProblem } from '../harness/problem.ts';
+import { client, mintToken, startApi, type Client } from './support.ts';
 
 let pg: StartedPostgres;
 let rtdb: StartedRtdb | undefined;

@@ -28,14 +28,8 @@ import type { RunningServer } from '@bot-mox/backend';
 import { repoRoot } from '../harness/manifest.ts';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
 import { startS3, type StartedS3 } from '../harness/s3.ts';
-import {
-  client,
-  expectApiProblem,
-  expectProblem,
-  mintToken,
-  startApi,
-  type Client,
-} from './support.ts';
+import { expectApiProblem, expectProblem } from '../harness/problem.ts';
+import { client, mintToken, startApi, type Client } from './support.ts';
 
 const BUCKET = 'botmox-artifacts';
 const MiB = 1024 * 1024;

@@ -7,7 +7,8 @@ import pg from 'pg';
 import { BOT_STATUSES, endpoints, type BotStats } from '@bot-mox/contracts';
 import type { RunningServer } from '@bot-mox/backend';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
-import { client, expectProblem, mintToken, startApi, type Client } from './support.ts';
+import { expectProblem } from '../harness/problem.ts';
+import { client, mintToken, startApi, type Client } from './support.ts';
 
 const BULK = 2_600;
 const PROJECTS = ['wow_tbc', 'lineage2', 'aion'] as const;

@@ -5,8 +5,6 @@ import { createLogger, parseConfig, startServer, type RunningServer } from '@bot
 import { mintJwt } from '@bot-mox/backend/test-support';
 import { migrationsDir } from '../harness/postgres.ts';
 
-export { expectApiProblem, expectProblem } from '../harness/problem.ts';
-
 export const JWT_SECRET = 'integration-secret-'.padEnd(48, 'x');
 
 export function mintToken(
