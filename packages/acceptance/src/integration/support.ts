@@ -46,13 +46,13 @@ export interface Client {
   token: string;
   /** The contracts' typed client on the same server and token (responses checked by schema). */
   api: ApiClient;
+  /** Raw HTTP, for what the typed client would not send (bad input, bad tokens) or hides. */
   call(
     method: string,
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<Response>;
-  json<T = unknown>(method: string, path: string, body?: unknown, status?: number): Promise<T>;
 }
 
 export function client(url: string, token: string): Client {
@@ -77,13 +77,5 @@ export function client(url: string, token: string): Client {
     token,
     api: new ApiClient({ baseUrl: url, getToken: () => token }),
     call,
-    async json<T>(method: string, path: string, body?: unknown, status?: number): Promise<T> {
-      const res = await call(method, path, body);
-      const text = await res.text();
-      if (status !== undefined && res.status !== status) {
-        throw new Error(`${method} ${path}: expected ${status}, got ${res.status}: ${text}`);
-      }
-      return (text ? JSON.parse(text) : undefined) as T;
-    },
   };
 }
