@@ -81,7 +81,12 @@ async function signInWithMintedSession(app: string): Promise<void> {
   // URL fragment, which the frontend moves into its session storage.
   const link = execFileSync(
     process.execPath,
-    ['scripts/prod-sim/mint-session.mjs', app, 'operator@bot-mox.local'],
+    [
+      '--conditions=@bot-mox/source',
+      'scripts/prod-sim/mint-session.mjs',
+      app,
+      'operator@bot-mox.local',
+    ],
     {
       cwd: REPO,
       encoding: 'utf8',

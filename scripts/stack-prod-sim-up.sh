@@ -43,7 +43,11 @@ echo "  app:  https://app.localhost$STACK_PORT_SUFFIX"
 echo "  api:  https://api.localhost$STACK_PORT_SUFFIX/api/v1/health"
 echo "  s3:   https://s3.localhost$STACK_PORT_SUFFIX"
 echo "  TLS:  Caddy's internal CA; its root: docker compose cp caddy:/data/caddy/pki/authorities/local/root.crt ."
-if command -v node >/dev/null; then
-  echo "  sign in (no login service offline; a session minted with prod-sim's own JWT secret):"
-  echo "    $(node scripts/prod-sim/mint-session.mjs "https://app.localhost$STACK_PORT_SUFFIX")"
+# Minted by the tests' shared helper (TypeScript): on the workspace's Node 24, once installed.
+mint="pnpm exec node --conditions=@bot-mox/source scripts/prod-sim/mint-session.mjs https://app.localhost$STACK_PORT_SUFFIX"
+echo "  sign in (no login service offline; a session minted with prod-sim's own JWT secret):"
+if command -v pnpm >/dev/null && [ -x node_modules/.bin/node ]; then
+  echo "    $($mint)"
+else
+  echo "    after bash scripts/setup-node.sh, the link is what $mint prints"
 fi

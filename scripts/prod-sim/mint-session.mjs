@@ -1,8 +1,9 @@
 // prod-sim only (never in an image or a production path): prints a sign-in link whose URL
 // fragment carries a session minted with prod-sim's own generated JWT secret, in the
 // implicit-flow format supabase-js reads (#access_token=...&token_type=bearer&...).
-//   usage: node scripts/prod-sim/mint-session.mjs <app-url> [email]
-import { createHmac, randomUUID } from 'node:crypto';
+//   usage: pnpm exec node --conditions=@bot-mox/source scripts/prod-sim/mint-session.mjs <app-url> [email]
+// (Node 24 with the source condition: the token comes from the tests' shared mintJwt, in TypeScript.)
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 
@@ -17,20 +18,26 @@ if (!secret) {
   console.error('mint-session: deploy/.env.prod-sim has no SUPABASE_JWT_SECRET');
   process.exit(1);
 }
-const b64url = (value) => Buffer.from(value).toString('base64url');
+const { mintJwt } = await import('@bot-mox/backend/test-support').catch((error) => {
+  console.error(
+    `mint-session: run it as pnpm exec node --conditions=@bot-mox/source scripts/prod-sim/mint-session.mjs (${error.code ?? error.message})`,
+  );
+  process.exit(1);
+});
 const now = Math.floor(Date.now() / 1000);
 const expiresIn = 8 * 3600;
-const claims = {
-  aud: 'authenticated',
-  role: 'authenticated',
-  sub: process.env.PROD_SIM_USER_ID ?? '00000000-0000-4000-8000-00000000b07a',
-  email,
-  iat: now,
-  exp: now + expiresIn,
-  session_id: randomUUID(),
-};
-const unsigned = `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify(claims))}`;
-const token = `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+const token = await mintJwt(
+  secret,
+  {
+    aud: 'authenticated',
+    role: 'authenticated',
+    sub: process.env.PROD_SIM_USER_ID ?? '00000000-0000-4000-8000-00000000b07a',
+    email,
+    session_id: randomUUID(),
+  },
+  // Epoch seconds, so that the token's exp is the fragment's expires_at.
+  { expiresIn: now + expiresIn },
+);
 const fragment = new URLSearchParams({
   access_token: token,
   token_type: 'bearer',

@@ -108,6 +108,17 @@ describe('ApiClient.call', () => {
     expect((error as ContractError).issues[0]).toMatch(/^status: /);
   });
 
+  it("turns a success status other than the contract's into a ContractError", async () => {
+    const created = clientAnswering(() => json(bot, 200)).api.call(endpoints.createBots, {
+      body: { name: 'x', project: 'wow_tbc' },
+    });
+    await expect(created).rejects.toThrow(/status 200, the contract's is 201/);
+    const deleted = clientAnswering(() => json(bot, 200)).api.call(endpoints.deleteBots, {
+      params: { id: 'b1' },
+    });
+    await expect(deleted).rejects.toBeInstanceOf(ContractError);
+  });
+
   it('turns problem+json into one ApiError with the problem and its field errors', async () => {
     const problem: Problem = {
       type: 'urn:problem:bot-mox:validation',
@@ -136,6 +147,29 @@ describe('ApiClient.call', () => {
       _form: ['malformed JSON'],
       'query.sort': ['unknown sort'],
     });
+  });
+
+  it('keeps the answer it came from: headers, and the text with fields the schema strips', async () => {
+    const sent = {
+      type: 'about:blank',
+      title: 'Boom',
+      status: 500,
+      request_id: 'r-9',
+      stack: 'at x.ts:1',
+    };
+    const { api } = clientAnswering(
+      () =>
+        new Response(JSON.stringify(sent), {
+          status: 500,
+          headers: { 'content-type': 'application/problem+json', 'x-request-id': 'r-9' },
+        }),
+    );
+    const error = (await api.call(endpoints.botStats).catch((e: unknown) => e)) as ApiError;
+    expect(error.problem).not.toHaveProperty('stack');
+    expect(error.response?.text).toBe(JSON.stringify(sent));
+    expect(error.response?.status).toBe(500);
+    expect(error.response?.headers.get('x-request-id')).toBe('r-9');
+    expect(error.response?.headers.get('content-type')).toBe('application/problem+json');
   });
 
   it('makes a problem of an answer that is not one, and reports a 401 to onUnauthorized', async () => {

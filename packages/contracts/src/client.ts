@@ -47,6 +47,13 @@ export interface ApiClientOptions {
   fetchImpl?: typeof fetch;
 }
 
+/** What an error answer carried besides its problem: for headers and for checks on the raw text. */
+export interface AnswerSeen {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
 /** Field path (dot-joined, e.g. `name` or `character.level`) to its messages. */
 export type FieldErrors = Record<string, string[]>;
 
@@ -59,12 +66,15 @@ export class ApiError extends Error {
   readonly status: number;
   readonly problem: Problem;
   readonly fieldErrors: FieldErrors;
+  /** The answer as it came (headers such as x-request-id, the body's text), when there was one. */
+  readonly response: AnswerSeen | undefined;
 
-  constructor(problem: Problem) {
+  constructor(problem: Problem, response?: AnswerSeen) {
     super(problem.detail ?? problem.title);
     this.status = problem.status;
     this.problem = problem;
     this.fieldErrors = fieldErrorsOf(problem);
+    this.response = response;
   }
 
   get isValidation(): boolean {
@@ -178,12 +188,19 @@ export class ApiClient {
 
     if (!response.ok && !acceptStatuses.includes(response.status)) {
       // The body first: onUnauthorized may cancel every request in flight, this one included.
-      const problem = await readProblem(response);
+      const text = await response.text().catch(() => '');
+      const problem = problemOf(response, parseBody(text));
       if (response.status === 401) this.options.onUnauthorized?.();
-      throw new ApiError(problem);
+      throw new ApiError(problem, { status: response.status, headers: response.headers, text });
     }
 
-    const data = response.status === 204 ? undefined : await readJson(response);
+    // Another 2xx than the table's (200 for a create, 200 for a delete) is drift too.
+    if (response.ok && response.status !== endpoint.status) {
+      throw new ContractError(what, [
+        `status ${response.status}, the contract's is ${endpoint.status}`,
+      ]);
+    }
+    const data = response.status === 204 ? undefined : parseBody(await response.text());
     if (endpoint.response === null) return undefined as ResponseOf<E>;
     const parsed = endpoint.response.safeParse(data);
     if (!parsed.success) {
@@ -196,8 +213,8 @@ export class ApiClient {
   }
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
+/** JSON when the text is JSON, else the text itself (a proxy's page); undefined when empty. */
+function parseBody(text: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text);
@@ -206,8 +223,7 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-async function readProblem(response: Response): Promise<Problem> {
-  const body = await readJson(response).catch(() => undefined);
+function problemOf(response: Response, body: unknown): Problem {
   const parsed = Problem.safeParse(body);
   if (parsed.success) return parsed.data;
   return {

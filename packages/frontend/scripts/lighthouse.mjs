@@ -188,7 +188,7 @@ export async function lighthouseReport({
   // URL fragment, so the audited page is the signed-in dashboard.
   const signInLink = execFileSync(
     process.execPath,
-    [join(repoRoot, 'scripts/prod-sim/mint-session.mjs'), app],
+    ['--conditions=@bot-mox/source', join(repoRoot, 'scripts/prod-sim/mint-session.mjs'), app],
     { encoding: 'utf8' },
   ).trim();
   const lighthouseBin = join(pkgDir, 'node_modules/lighthouse/cli/index.js');

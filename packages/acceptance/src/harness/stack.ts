@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { mintJwt } from '@bot-mox/backend/test-support';
+import { ApiClient } from '@bot-mox/contracts/client';
 import {
   DockerComposeEnvironment,
   getContainerRuntimeClient,
@@ -66,6 +67,8 @@ export interface StartedStack {
   /** https://<host>.localhost:<port> */
   url(host: 'app' | 'api' | 's3' | string, pathAndQuery?: string): string;
   fetch(url: string, init?: RequestInit): Promise<Response>;
+  /** The typed /api/v1 client on api.<domain>, through Caddy with `fetch` above; `token` if given. */
+  api(token?: string): ApiClient;
   /** A GET whose body is returned as sent, not decoded (fetch decodes any Content-Encoding). */
   getRaw(url: string, headers?: Record<string, string>): Promise<RawResponse>;
   websocket(url: string, protocols?: string[], headers?: Record<string, string>): WebSocket;
@@ -200,6 +203,11 @@ export async function startStack(options: StackOptions = {}): Promise<StartedSta
     });
   };
 
+  const url: StartedStack['url'] = (host, pathAndQuery = '/') =>
+    `https://${host}.${STACK_DOMAIN}:${httpsPort}${pathAndQuery}`;
+  const fetchHere: StartedStack['fetch'] = (url, init = {}) =>
+    undiciFetch(url, { ...init, dispatcher });
+
   return {
     env,
     projectName,
@@ -207,9 +215,16 @@ export async function startStack(options: StackOptions = {}): Promise<StartedSta
     secrets,
     httpsPort,
     caCert,
-    url: (host, pathAndQuery = '/') =>
-      `https://${host}.${STACK_DOMAIN}:${httpsPort}${pathAndQuery}`,
-    fetch: (url, init = {}) => undiciFetch(url, { ...init, dispatcher }),
+    url,
+    fetch: fetchHere,
+    api: (token) =>
+      new ApiClient({
+        baseUrl: url('api', ''),
+        getToken: () => token ?? null,
+        // undici's own fetch (Caddy's CA, *.localhost to 127.0.0.1): the same API as the global one.
+        fetchImpl: ((input: string, init: RequestInit) =>
+          fetchHere(input, init)) as unknown as typeof fetch,
+      }),
     getRaw: async (url, headers = {}) => {
       const res = await undiciRequest(url, { dispatcher, headers });
       return {

@@ -16,20 +16,20 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
-  Artifact,
-  ArtifactDownload,
-  ArtifactPage,
-  ArtifactUploadTicket,
-  HealthResponse,
+  endpoints,
   ReadyResponse,
   WsMessage,
-  type ArtifactUploadCreate,
+  type Artifact,
+  type ArtifactPage,
+  type ArtifactUploadTicket,
 } from '@bot-mox/contracts';
+import type { RequestBodyOf, RequestQueryOf } from '@bot-mox/contracts/client';
 import type { RunningServer } from '@bot-mox/backend';
 import { repoRoot } from '../harness/manifest.ts';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
 import { startS3, type StartedS3 } from '../harness/s3.ts';
-import { client, expectProblem, mintToken, startApi, type Client } from './support.ts';
+import { expectApiProblem, expectProblem } from '../harness/problem.ts';
+import { client, mintToken, startApi, type Client } from './support.ts';
 
 const BUCKET = 'botmox-artifacts';
 const MiB = 1024 * 1024;
@@ -85,7 +85,9 @@ async function startExtraApi(extra: Record<string, string>): Promise<RunningServ
   return server;
 }
 
-function request(overrides: Partial<ArtifactUploadCreate> & { bytes: Uint8Array }) {
+type UploadRequest = RequestBodyOf<typeof endpoints.createArtifactInstaller>;
+
+function request(overrides: Partial<UploadRequest> & { bytes: Uint8Array }): UploadRequest {
   const { bytes, ...rest } = overrides;
   return {
     platform: 'windows',
@@ -98,12 +100,16 @@ function request(overrides: Partial<ArtifactUploadCreate> & { bytes: Uint8Array 
   };
 }
 
-async function createTicket(
-  who: Client,
-  body: Record<string, unknown>,
-): Promise<ArtifactUploadTicket> {
-  return ArtifactUploadTicket.parse(await who.json('POST', '/artifacts/installers', body, 201));
+function createTicket(who: Client, body: UploadRequest): Promise<ArtifactUploadTicket> {
+  return who.api.call(endpoints.createArtifactInstaller, { body });
 }
+
+const complete = (id: string, who: Client = c) =>
+  who.api.call(endpoints.completeArtifactInstaller, { params: { id } });
+const downloadLink = (id: string, who: Client = c) =>
+  who.api.call(endpoints.downloadArtifactInstaller, { params: { id } });
+const listArtifacts = (query: RequestQueryOf<typeof endpoints.listArtifactInstallers>) =>
+  c.api.call(endpoints.listArtifactInstallers, { query });
 
 async function put(ticket: ArtifactUploadTicket, bytes: Uint8Array, url = ticket.upload.url) {
   return fetch(url, { method: 'PUT', headers: ticket.upload.headers, body: bytes });
@@ -127,14 +133,12 @@ async function fetchHash(
 
 async function uploadReady(
   bytes: Uint8Array,
-  overrides: Partial<ArtifactUploadCreate> = {},
+  overrides: Partial<UploadRequest> = {},
 ): Promise<Artifact> {
   const ticket = await createTicket(c, request({ bytes, ...overrides }));
   const res = await put(ticket, bytes);
   expect(res.status, await res.text()).toBe(200);
-  return Artifact.parse(
-    await c.json('POST', `/artifacts/installers/${ticket.artifact.id}/complete`, undefined, 200),
-  );
+  return complete(ticket.artifact.id);
 }
 
 async function objectExists(key: string): Promise<boolean> {
@@ -243,9 +247,7 @@ describe('the bucket is private', () => {
 
   it('denies a presigned URL altered to another key', async () => {
     const other = await uploadReady(randomBytes(1024));
-    const link = ArtifactDownload.parse(
-      await c.json('GET', `/artifacts/installers/${artifact.id}/download`, undefined, 200),
-    );
+    const link = await downloadLink(artifact.id);
     expect((await fetch(link.url)).status).toBe(200);
     const altered = new URL(link.url);
     altered.pathname = `/${BUCKET}/${other.object_key}`;
@@ -303,23 +305,13 @@ describe('upload and download through presigned URLs', () => {
       expect((await put(ticket, Buffer.concat([bytes, Buffer.from('x')]))).status).toBe(403);
 
       // Complete before the PUT: 409, still pending.
-      await expectProblem(
-        await c.call('POST', `/artifacts/installers/${ticket.artifact.id}/complete`),
-        409,
-      );
+      await expectApiProblem(complete(ticket.artifact.id), 409);
       expect((await put(ticket, bytes)).status).toBe(200);
-      const ready = Artifact.parse(
-        await c.json(
-          'POST',
-          `/artifacts/installers/${ticket.artifact.id}/complete`,
-          undefined,
-          200,
-        ),
-      );
+      const ready = await complete(ticket.artifact.id);
       expect(ready.status).toBe('ready');
       expect(ready.uploaded_at).not.toBeNull();
       // Completing again is harmless.
-      await c.json('POST', `/artifacts/installers/${ticket.artifact.id}/complete`, undefined, 200);
+      await complete(ticket.artifact.id);
 
       await expect
         .poll(() => events, { timeout: 5000 })
@@ -331,9 +323,7 @@ describe('upload and download through presigned URLs', () => {
           }),
         );
 
-      const link = ArtifactDownload.parse(
-        await c.json('GET', `/artifacts/installers/${ready.id}/download`, undefined, 200),
-      );
+      const link = await downloadLink(ready.id);
       expect(link.file_name).toBe('bot mox ü.deb');
       const got = await fetchHash(link.url);
       expect(got.status).toBe(200);
@@ -342,7 +332,7 @@ describe('upload and download through presigned URLs', () => {
         `attachment; filename="bot mox _.deb"; filename*=UTF-8''bot%20mox%20%C3%BC.deb`,
       );
 
-      // ?redirect=1: a 302 to a presigned URL that works.
+      // ?redirect=1: a 302 to a presigned URL that works (raw: the redirect itself is checked).
       const redirect = await fetch(
         `${c.base}/artifacts/installers/${ready.id}/download?redirect=1`,
         {
@@ -368,12 +358,8 @@ describe('upload and download through presigned URLs', () => {
     const res = await put(ticket, bytes);
     const t1 = performance.now();
     expect(res.status, await res.text()).toBe(200);
-    const ready = Artifact.parse(
-      await c.json('POST', `/artifacts/installers/${ticket.artifact.id}/complete`, undefined, 200),
-    );
-    const link = ArtifactDownload.parse(
-      await c.json('GET', `/artifacts/installers/${ready.id}/download`, undefined, 200),
-    );
+    const ready = await complete(ticket.artifact.id);
+    const link = await downloadLink(ready.id);
     const t2 = performance.now();
     const got = await fetchHash(link.url);
     const t3 = performance.now();
@@ -387,22 +373,22 @@ describe('upload and download through presigned URLs', () => {
   it('lists with filters and cursor pagination', async () => {
     await uploadReady(randomBytes(64), { platform: 'linux', version: '3.0.0' });
     await uploadReady(randomBytes(64), { platform: 'linux', version: '3.0.1' });
-    const linux = ArtifactPage.parse(
-      await c.json('GET', '/artifacts/installers?platform=linux&status=ready', undefined, 200),
-    );
+    const linux = await listArtifacts({ platform: 'linux', status: 'ready' });
     expect(linux.items.length).toBeGreaterThanOrEqual(3);
     expect(linux.items.every((a) => a.platform === 'linux' && a.status === 'ready')).toBe(true);
     const seen = new Set<string>();
     let cursor: string | null = null;
     do {
-      const q: string = `?platform=linux&limit=1${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = ArtifactPage.parse(
-        await c.json('GET', `/artifacts/installers${q}`, undefined, 200),
-      );
+      const page: ArtifactPage = await listArtifacts({
+        platform: 'linux',
+        limit: 1,
+        cursor: cursor ?? undefined,
+      });
       for (const a of page.items) seen.add(a.id);
       cursor = page.next_cursor;
     } while (cursor);
     expect(seen.size).toBeGreaterThanOrEqual(linux.items.length);
+    // Raw: a platform and a status the contract refuses to compile, and no token.
     await expectProblem(await c.call('GET', '/artifacts/installers?platform=solaris'), 400);
     await expectProblem(await c.call('GET', '/artifacts/installers?status=uploaded'), 400);
     await expectProblem(await client(api.url, '').call('GET', '/artifacts/installers'), 401);
@@ -444,6 +430,7 @@ const ATTACKS: [string, unknown][] = [
   ['sha256', 'ABC'],
 ];
 
+// Raw: the attacks are bodies the typed client would refuse to send.
 describe('key scope', () => {
   it.each(ATTACKS)(
     '%s = %j is 400 naming the field, before anything is signed',
@@ -467,21 +454,15 @@ describe('key scope', () => {
       expect(problem.errors?.[0]?.message).toBe('unknown field');
     }
     const small = await startExtraApi(s3Env({ ARTIFACT_MAX_BYTES: '1000' }));
-    const problem = await expectProblem(
-      await client(small.url, c.token).call(
-        'POST',
-        '/artifacts/installers',
-        request({ bytes: randomBytes(1001) }),
-      ),
+    const problem = await expectApiProblem(
+      createTicket(client(small.url, c.token), request({ bytes: randomBytes(1001) })),
       400,
     );
     expect(problem.errors).toEqual([
       { field: 'body.size_bytes', message: 'must be at most 1000 bytes' },
     ]);
     // No row was created by any of the attacks.
-    const pending = ArtifactPage.parse(
-      await c.json('GET', '/artifacts/installers?limit=200', undefined, 200),
-    );
+    const pending = await listArtifacts({ limit: 200 });
     expect(pending.items.every((a) => a.object_key.startsWith('artifacts/installers/'))).toBe(true);
     expect(pending.items.some((a) => a.file_name.includes('..'))).toBe(false);
   });
@@ -490,7 +471,7 @@ describe('key scope', () => {
     const bytes = randomBytes(10);
     const body = request({ bytes });
     await createTicket(c, body);
-    await expectProblem(await c.call('POST', '/artifacts/installers', body), 409);
+    await expectApiProblem(createTicket(c, body), 409);
   });
 });
 
@@ -507,20 +488,12 @@ describe('complete, delete and expiry', () => {
         ContentType: 'application/octet-stream',
       }),
     );
-    const problem = await expectProblem(
-      await c.call('POST', `/artifacts/installers/${ticket.artifact.id}/complete`),
-      409,
-    );
+    const problem = await expectApiProblem(complete(ticket.artifact.id), 409);
     expect(problem.detail).toMatch(/size is 1000 bytes, announced 2048/);
     expect(await objectExists(ticket.artifact.object_key)).toBe(false);
-    const failed = ArtifactPage.parse(
-      await c.json('GET', '/artifacts/installers?status=failed&limit=200', undefined, 200),
-    );
+    const failed = await listArtifacts({ status: 'failed', limit: 200 });
     expect(failed.items.map((a) => a.id)).toContain(ticket.artifact.id);
-    await expectProblem(
-      await c.call('GET', `/artifacts/installers/${ticket.artifact.id}/download`),
-      409,
-    );
+    await expectApiProblem(downloadLink(ticket.artifact.id), 409);
     // The key is free again: a retry may start.
     await createTicket(c, { ...request({ bytes }), file_name: ticket.artifact.file_name });
   });
@@ -528,22 +501,20 @@ describe('complete, delete and expiry', () => {
   it('DELETE removes the object and the row', async () => {
     const artifact = await uploadReady(randomBytes(100));
     expect(await objectExists(artifact.object_key)).toBe(true);
-    expect((await c.call('DELETE', `/artifacts/installers/${artifact.id}`)).status).toBe(204);
+    const remove = () =>
+      c.api.call(endpoints.deleteArtifactInstaller, { params: { id: artifact.id } });
+    // Resolves only on the contract's 204.
+    await expect(remove()).resolves.toBeUndefined();
     expect(await objectExists(artifact.object_key)).toBe(false);
-    await expectProblem(await c.call('DELETE', `/artifacts/installers/${artifact.id}`), 404);
-    await expectProblem(
-      await c.call('POST', '/artifacts/installers/00000000-0000-4000-8000-000000000000/complete'),
-      404,
-    );
+    await expectApiProblem(remove(), 404);
+    await expectApiProblem(complete('00000000-0000-4000-8000-000000000000'), 404);
   });
 
   it('presigned PUT and GET URLs are denied after expiry', async () => {
     const short = await startExtraApi(s3Env({ S3_PRESIGN_TTL_SECONDS: '2' }));
     const sc = client(short.url, c.token);
     const ready = await uploadReady(randomBytes(300));
-    const link = ArtifactDownload.parse(
-      await sc.json('GET', `/artifacts/installers/${ready.id}/download`, undefined, 200),
-    );
+    const link = await downloadLink(ready.id, sc);
     const bytes = randomBytes(300);
     const ticket = await createTicket(sc, request({ bytes }));
     expect((await fetch(link.url)).status).toBe(200);
@@ -569,16 +540,11 @@ describe('complete, delete and expiry', () => {
     expect(out.code, out.output).toBe(0);
     expect(out.output).toMatch(/expired [2-9]\d* pending upload/);
     expect(await objectExists(a.artifact.object_key)).toBe(false);
-    const expired = ArtifactPage.parse(
-      await c.json('GET', '/artifacts/installers?status=expired&limit=200', undefined, 200),
-    );
+    const expired = await listArtifacts({ status: 'expired', limit: 200 });
     expect(expired.items.map((x) => x.id)).toEqual(
       expect.arrayContaining([a.artifact.id, b.artifact.id]),
     );
-    await expectProblem(
-      await c.call('POST', `/artifacts/installers/${a.artifact.id}/complete`),
-      409,
-    );
+    await expectApiProblem(complete(a.artifact.id), 409);
 
     // The server's periodic sweep does the same.
     const sweeping = await startExtraApi(
@@ -590,9 +556,7 @@ describe('complete, delete and expiry', () => {
     );
     const d = await createTicket(client(sweeping.url, c.token), request({ bytes }));
     const expiredIds = async () =>
-      ArtifactPage.parse(
-        await c.json('GET', '/artifacts/installers?status=expired&limit=200', undefined, 200),
-      ).items.map((x) => x.id);
+      (await listArtifacts({ status: 'expired', limit: 200 })).items.map((x) => x.id);
     await expect.poll(expiredIds, { timeout: 8000, interval: 500 }).toContain(d.artifact.id);
   });
 });
@@ -601,31 +565,25 @@ describe('without S3', () => {
   it('when not configured: artifact routes 503, s3_ready false, no s3 readiness check', async () => {
     const plain = await startExtraApi({});
     const pc = client(plain.url, c.token);
-    await expectProblem(await pc.call('GET', '/artifacts/installers'), 503);
-    await expectProblem(
-      await pc.call('POST', '/artifacts/installers', request({ bytes: Buffer.from('x') })),
-      503,
-    );
-    const health = HealthResponse.parse(await pc.json('GET', '/health', undefined, 200));
+    await expectApiProblem(pc.api.call(endpoints.listArtifactInstallers), 503);
+    await expectApiProblem(createTicket(pc, request({ bytes: Buffer.from('x') })), 503);
+    const health = await pc.api.call(endpoints.health);
     expect(health.s3_ready).toBe(false);
-    const ready = ReadyResponse.parse(await pc.json('GET', '/health/ready'));
+    const ready = await pc.api.call(endpoints.healthReady, { acceptStatuses: [503] });
     expect(ready.checks.s3).toBeUndefined();
   });
 
   it('when the S3 container stops: s3_ready false, ready 503 naming s3, artifact routes 503, /bots still works', async () => {
-    const before = HealthResponse.parse(await c.json('GET', '/health', undefined, 200));
+    const before = await c.api.call(endpoints.health);
     expect(before.s3_ready).toBe(true);
-    expect(
-      ReadyResponse.parse(await c.json('GET', '/health/ready', undefined, 200)).checks.s3,
-    ).toEqual({
-      ok: true,
-    });
+    expect((await c.api.call(endpoints.healthReady)).checks.s3).toEqual({ ok: true });
     const artifact = await uploadReady(randomBytes(64));
     s3Stopped = true;
     await s3.stop();
     await new Promise((r) => setTimeout(r, 2100)); // the probe's cache
-    const health = HealthResponse.parse(await c.json('GET', '/health', undefined, 200));
+    const health = await c.api.call(endpoints.health);
     expect(health.s3_ready).toBe(false);
+    // Raw: ready's status code is under test, and its 503 body is not a problem.
     const readyRes = await c.call('GET', '/health/ready');
     expect(readyRes.status).toBe(503);
     const ready = ReadyResponse.parse(await readyRes.json());
@@ -633,23 +591,18 @@ describe('without S3', () => {
     expect(ready.checks.database?.ok).toBe(true);
 
     const started = Date.now();
-    await expectProblem(await c.call('GET', '/artifacts/installers'), 503);
-    await expectProblem(
-      await c.call('POST', '/artifacts/installers', request({ bytes: Buffer.from('x') })),
-      503,
-    );
-    await expectProblem(await c.call('GET', `/artifacts/installers/${artifact.id}/download`), 503);
-    await expectProblem(await c.call('POST', `/artifacts/installers/${artifact.id}/complete`), 503);
-    await expectProblem(await c.call('DELETE', `/artifacts/installers/${artifact.id}`), 503);
+    const params = { id: artifact.id };
+    await expectApiProblem(c.api.call(endpoints.listArtifactInstallers), 503);
+    await expectApiProblem(createTicket(c, request({ bytes: Buffer.from('x') })), 503);
+    await expectApiProblem(downloadLink(artifact.id), 503);
+    await expectApiProblem(complete(artifact.id), 503);
+    await expectApiProblem(c.api.call(endpoints.deleteArtifactInstaller, { params }), 503);
     expect(Date.now() - started).toBeLessThan(10_000);
-    const bots = await c.call('GET', '/bots');
-    expect(bots.status).toBe(200);
+    // Resolves only on the contract's 200 and schema.
+    await c.api.call(endpoints.listBots);
     // Key-scope checks still come first.
-    await expectProblem(
-      await c.call('POST', '/artifacts/installers', {
-        ...request({ bytes: Buffer.from('x') }),
-        file_name: '../x',
-      }),
+    await expectApiProblem(
+      createTicket(c, { ...request({ bytes: Buffer.from('x') }), file_name: '../x' }),
       400,
     );
   });

@@ -4,10 +4,11 @@
 // the invalidations can refresh them).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { BOT_STATUSES, endpoints, type Bot, type BotStats } from '@bot-mox/contracts';
+import { BOT_STATUSES, endpoints, type BotStats } from '@bot-mox/contracts';
 import type { RunningServer } from '@bot-mox/backend';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
-import { client, expectProblem, mintToken, startApi, type Client } from './support.ts';
+import { expectProblem } from '../harness/problem.ts';
+import { client, mintToken, startApi, type Client } from './support.ts';
 
 const BULK = 2_600;
 const PROJECTS = ['wow_tbc', 'lineage2', 'aion'] as const;
@@ -49,6 +50,7 @@ afterAll(async () => {
 
 async function untilReady(c: Client): Promise<void> {
   const until = Date.now() + 30_000;
+  // Raw: ready's status is what is waited for (its 503 body is not a problem).
   while ((await c.call('GET', '/health/ready')).status !== 200) {
     if (Date.now() > until) throw new Error(`${c.base} never became ready`);
     await new Promise((r) => setTimeout(r, 100));
@@ -112,24 +114,22 @@ describe('bot stats', () => {
   });
 
   it('needs a token', async () => {
+    // Raw: the missing token is under test.
     await expectProblem(await client(one.url, '').call('GET', '/bots/stats'), 401);
   });
 
   it('is fresh at once after a write on the same instance', async () => {
     const before = await warm(one, a);
-    const bot = await a.json<Bot>(
-      'POST',
-      '/bots',
-      { name: 'stats-same', project: 'stats_same', status: 'error' },
-      201,
-    );
+    const bot = await a.api.call(endpoints.createBots, {
+      body: { name: 'stats-same', project: 'stats_same', status: 'error' },
+    });
     const created = await stats(a);
     expect(created.total).toBe(before.total + 1);
     expect(created.by_status.error).toBe(before.by_status.error + 1);
     expect(project(created, 'stats_same')).toMatchObject({ total: 1, by_status: { error: 1 } });
 
     await warm(one, a);
-    await a.json('PATCH', `/bots/${bot.id}`, { status: 'idle' }, 200);
+    await a.api.call(endpoints.updateBots, { params: { id: bot.id }, body: { status: 'idle' } });
     const patched = await stats(a);
     expect([patched.by_status.error, patched.by_status.idle]).toEqual([
       before.by_status.error,
@@ -137,29 +137,31 @@ describe('bot stats', () => {
     ]);
 
     await warm(one, a);
-    expect((await a.call('DELETE', `/bots/${bot.id}`)).status).toBe(204);
+    // Resolves only on the contract's 204.
+    await expect(
+      a.api.call(endpoints.deleteBots, { params: { id: bot.id } }),
+    ).resolves.toBeUndefined();
     expect(await stats(a)).toEqual(before);
   });
 
   it('is fresh after a write by a second instance sharing the database', async () => {
     const before = await warm(one, a);
-    const bot = await b.json<Bot>(
-      'POST',
-      '/bots',
-      { name: 'stats-two', project: 'stats_two', status: 'running' },
-      201,
-    );
+    const bot = await b.api.call(endpoints.createBots, {
+      body: { name: 'stats-two', project: 'stats_two', status: 'running' },
+    });
     const created = await eventually(a, (s) => s.total === before.total + 1);
     expect(created.total).toBe(before.total + 1);
     expect(project(created, 'stats_two')?.by_status.running).toBe(1);
 
     await warm(one, a);
-    await b.json('PATCH', `/bots/${bot.id}`, { status: 'banned' }, 200);
+    await b.api.call(endpoints.updateBots, { params: { id: bot.id }, body: { status: 'banned' } });
     const moved = await eventually(a, (s) => project(s, 'stats_two')?.by_status.banned === 1);
     expect(project(moved, 'stats_two')?.by_status).toMatchObject({ running: 0, banned: 1 });
 
     await warm(one, a);
-    expect((await b.call('DELETE', `/bots/${bot.id}`)).status).toBe(204);
+    await expect(
+      b.api.call(endpoints.deleteBots, { params: { id: bot.id } }),
+    ).resolves.toBeUndefined();
     expect(await eventually(a, (s) => s.total === before.total)).toEqual(before);
   });
 

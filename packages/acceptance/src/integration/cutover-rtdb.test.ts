@@ -5,6 +5,7 @@
 // acknowledged write is in Postgres afterwards, and a restarted replica stays on supabase.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endpoints } from '@bot-mox/contracts';
 import type { RunningServer } from '@bot-mox/backend';
 import type { CutoverResult } from '@bot-mox/backend/legacy-rtdb';
 import type { StartedPostgres } from '../harness/postgres.ts';
@@ -47,7 +48,10 @@ interface Outcome {
   problem?: boolean;
 }
 
-/** Creates notes on the replicas in turn until stopped; every answer is kept. */
+/**
+ * Creates notes on the replicas in turn until stopped; every answer is kept (raw: the status and
+ * Retry-After of each answer are what the test reads).
+ */
 function writeLoad() {
   const outcomes: Outcome[] = [];
   let running = true;
@@ -110,20 +114,20 @@ describe('cli cutover', { timeout: 240_000 }, () => {
       expect(r.stdout).toContain('cli cutover --abort');
       // Still frozen on both replicas, still RTDB.
       for (const c of clients) {
+        // Raw: the freeze's status and Retry-After header are under test.
         const res = await c.call('POST', '/workspace/notes', { title: 'frozen?' });
         expect(res.status).toBe(503);
         expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
-        expect((await c.json<{ data_backend: string }>('GET', '/health')).data_backend).toBe(
-          'rtdb',
-        );
-        expect((await c.call('GET', '/workspace/notes?limit=1')).status).toBe(200);
+        expect((await c.api.call(endpoints.health)).data_backend).toBe('rtdb');
+        await c.api.call(endpoints.listNotes, { query: { limit: 1 } });
       }
       const aborted = await cutover('--abort');
       expect(aborted.code, aborted.stderr).toBe(0);
       expect(aborted.stdout).toMatch(/freeze lifted after [\d.]+ s; RTDB keeps serving/);
       await new Promise((r) => setTimeout(r, 3 * Number(POLL_MS)));
+      // Resolves only on the contract's 201.
       for (const c of clients)
-        expect((await c.call('POST', '/workspace/notes', { title: 'thawed' })).status).toBe(201);
+        await c.api.call(endpoints.createNotes, { body: { title: 'thawed' } });
     } finally {
       await conn.query('delete from notes where id = $1', [stray!.id]);
     }
@@ -162,17 +166,13 @@ describe('cli cutover', { timeout: 240_000 }, () => {
     expect(inPostgres.filter((id) => !ids.has(id))).toEqual([]);
 
     for (const c of clients)
-      expect((await c.json<{ data_backend: string }>('GET', '/health')).data_backend).toBe(
-        'supabase',
-      );
+      expect((await c.api.call(endpoints.health)).data_backend).toBe('supabase');
     // A replica started later with DATA_BACKEND=rtdb still serves supabase: the switch persists.
     const restarted = await startReplica();
     replicas.push(restarted);
     const c = client(restarted.url, clients[0]!.token);
-    expect((await c.json<{ data_backend: string }>('GET', '/health')).data_backend).toBe(
-      'supabase',
-    );
-    const page = await c.json<{ items: { id: string }[] }>('GET', '/workspace/notes?limit=5');
+    expect((await c.api.call(endpoints.health)).data_backend).toBe('supabase');
+    const page = await c.api.call(endpoints.listNotes, { query: { limit: 5 } });
     expect(page.items[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
     // Going back after the switch would lose writes: --abort refuses.
     const back = await cutover('--abort');

@@ -3,7 +3,8 @@
 // NOTIFYs, not the TTL: it is set far longer than any wait here).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import type { Bot, BotPage } from '@bot-mox/contracts';
+import { endpoints, type Bot } from '@bot-mox/contracts';
+import type { RequestBodyOf, RequestQueryOf } from '@bot-mox/contracts/client';
 import type { RunningServer } from '@bot-mox/backend';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
 import { client, mintToken, startApi, type Client } from './support.ts';
@@ -28,11 +29,18 @@ afterAll(async () => {
   await db?.stop();
 });
 
-const names = async (c: Client, query: string) =>
-  (await c.json<BotPage>('GET', `/bots?${query}`, undefined, 200)).items.map((x) => x.name).sort();
+type Query = RequestQueryOf<typeof endpoints.listBots>;
+
+const list = (c: Client, query: Query) => c.api.call(endpoints.listBots, { query });
+const names = async (c: Client, query: Query) =>
+  (await list(c, query)).items.map((x) => x.name).sort();
+const createBot = (c: Client, body: RequestBodyOf<typeof endpoints.createBots>) =>
+  c.api.call(endpoints.createBots, { body });
+const updateBot = (c: Client, id: string, body: RequestBodyOf<typeof endpoints.updateBots>) =>
+  c.api.call(endpoints.updateBots, { params: { id }, body });
 
 /** Reads `query` on `c` until it lists `expected` (or 3 s pass), and returns what it listed. */
-async function eventually(c: Client, query: string, expected: string[]): Promise<string[]> {
+async function eventually(c: Client, query: Query, expected: string[]): Promise<string[]> {
   const until = Date.now() + 3000;
   for (;;) {
     const got = await names(c, query);
@@ -42,7 +50,7 @@ async function eventually(c: Client, query: string, expected: string[]): Promise
 }
 
 /** Lists on `server` until a read comes from its cache (a late NOTIFY may clear it once). */
-async function warm(server: RunningServer, c: Client, query: string): Promise<string[]> {
+async function warm(server: RunningServer, c: Client, query: Query): Promise<string[]> {
   const cache = server.listCaches.get('bots')!;
   let listed = await names(c, query);
   for (let i = 0; i < 5; i++) {
@@ -54,74 +62,59 @@ async function warm(server: RunningServer, c: Client, query: string): Promise<st
     }
     listed = again;
   }
-  throw new Error(`GET /bots?${query} never came from the cache`);
+  throw new Error(`GET /bots?${JSON.stringify(query)} never came from the cache`);
 }
 
 describe('bots list cache', () => {
   it('a list read after a write on the same instance is fresh', async () => {
-    const q = 'project=cache_same&status=idle';
+    const q: Query = { project: 'cache_same', status: 'idle' };
     expect(await warm(one, a, q)).toEqual([]);
-    const bot = await a.json<Bot>(
-      'POST',
-      '/bots',
-      { name: 'same-1', project: 'cache_same', status: 'idle' },
-      201,
-    );
+    const bot = await createBot(a, { name: 'same-1', project: 'cache_same', status: 'idle' });
     expect(await warm(one, a, q)).toEqual(['same-1']);
 
-    await a.json('PATCH', `/bots/${bot.id}`, { status: 'running' }, 200);
+    await updateBot(a, bot.id, { status: 'running' });
     expect(await names(a, q)).toEqual([]);
 
     // No live event for a tag change (the trigger only reports status, name, project).
-    const tagged = 'project=cache_same&tag=fresh-tag';
+    const tagged: Query = { project: 'cache_same', tag: 'fresh-tag' };
     expect(await warm(one, a, tagged)).toEqual([]);
-    await a.json('PATCH', `/bots/${bot.id}`, { tags: ['fresh-tag'] }, 200);
+    await updateBot(a, bot.id, { tags: ['fresh-tag'] });
     expect(await names(a, tagged)).toEqual(['same-1']);
 
-    await a.call('DELETE', `/bots/${bot.id}`);
+    await a.api.call(endpoints.deleteBots, { params: { id: bot.id } });
     expect(await names(a, tagged)).toEqual([]);
   });
 
   it('a list read after a write by a second instance sharing the database is fresh', async () => {
-    const q = 'project=cache_two&tag=t1';
+    const q: Query = { project: 'cache_two', tag: 't1' };
     expect(await warm(one, a, q)).toEqual([]);
-    const bot = await b.json<Bot>(
-      'POST',
-      '/bots',
-      { name: 'two-1', project: 'cache_two', tags: ['t1'] },
-      201,
-    );
+    const bot = await createBot(b, { name: 'two-1', project: 'cache_two', tags: ['t1'] });
     expect(await eventually(a, q, ['two-1'])).toEqual(['two-1']);
 
     // A change the live-event trigger ignores still reaches the other instance.
     await warm(one, a, q);
-    await b.json('PATCH', `/bots/${bot.id}`, { tags: ['t2'] }, 200);
+    await updateBot(b, bot.id, { tags: ['t2'] });
     expect(await eventually(a, q, [])).toEqual([]);
 
-    const vm = 'project=cache_two';
+    const vm: Query = { project: 'cache_two' };
     await warm(one, a, vm);
-    await b.json('PATCH', `/bots/${bot.id}`, { vm_name: 'VM-77' }, 200);
+    await updateBot(b, bot.id, { vm_name: 'VM-77' });
     const until = Date.now() + 3000;
     let item: Bot | undefined;
     do {
-      item = (await a.json<BotPage>('GET', `/bots?${vm}`, undefined, 200)).items[0];
+      item = (await list(a, vm)).items[0];
       if (item?.vm_name === 'VM-77') break;
       await new Promise((r) => setTimeout(r, 50));
     } while (Date.now() < until);
     expect(item?.vm_name).toBe('VM-77');
 
-    await b.call('DELETE', `/bots/${bot.id}`);
+    await b.api.call(endpoints.deleteBots, { params: { id: bot.id } });
     expect(await eventually(a, vm, [])).toEqual([]);
   });
 
   it('a status change made in SQL, outside any backend, reaches the cache through the live event', async () => {
-    const bot = await a.json<Bot>(
-      'POST',
-      '/bots',
-      { name: 'sql-1', project: 'cache_sql', status: 'idle' },
-      201,
-    );
-    const q = 'project=cache_sql&status=idle';
+    const bot = await createBot(a, { name: 'sql-1', project: 'cache_sql', status: 'idle' });
+    const q: Query = { project: 'cache_sql', status: 'idle' };
     expect(await warm(one, a, q)).toEqual(['sql-1']);
     const conn = new pg.Client({ connectionString: db.url });
     await conn.connect();
@@ -134,13 +127,8 @@ describe('bots list cache', () => {
   });
 
   it('a tag change made in SQL, outside any backend, reaches the cache through the invalidate trigger', async () => {
-    await a.json<Bot>(
-      'POST',
-      '/bots',
-      { name: 'sql-tag', project: 'cache_sql_tag', tags: ['old'] },
-      201,
-    );
-    const q = 'project=cache_sql_tag';
+    await createBot(a, { name: 'sql-tag', project: 'cache_sql_tag', tags: ['old'] });
+    const q: Query = { project: 'cache_sql_tag' };
     expect(await warm(one, a, q)).toEqual(['sql-tag']);
     const conn = new pg.Client({ connectionString: db.url });
     await conn.connect();
@@ -152,7 +140,7 @@ describe('bots list cache', () => {
     const until = Date.now() + 3000;
     let tags: string[] | undefined;
     do {
-      tags = (await a.json<BotPage>('GET', `/bots?${q}`, undefined, 200)).items[0]?.tags;
+      tags = (await list(a, q)).items[0]?.tags;
       if (tags?.[0] === 'new') break;
       await new Promise((r) => setTimeout(r, 50));
     } while (Date.now() < until);

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import WebSocket from 'ws';
 import type { LiveEvent } from '@bot-mox/contracts';
-import { WS_CLOSE_FORBIDDEN, WS_CLOSE_UNAUTHORIZED, WsMessage, type Bot } from '@bot-mox/contracts';
+import {
+  endpoints,
+  WS_CLOSE_FORBIDDEN,
+  WS_CLOSE_UNAUTHORIZED,
+  WsMessage,
+  type Bot,
+} from '@bot-mox/contracts';
 import type { RunningServer } from '@bot-mox/backend';
 import { repoRoot } from '../harness/manifest.ts';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
@@ -104,13 +110,16 @@ describe('WebSocket /api/v1/ws', () => {
     const b = await listen(`${wsUrl(two.url)}?access_token=${token}`);
     expect(a.ws.protocol).toBe('bearer');
 
-    const api = client(one.url, token);
-    const bot = await api.json<Bot>('POST', '/bots', { name: 'live', project: 'wow_tbc' }, 201);
-    await client(two.url, token).json('PATCH', `/bots/${bot.id}`, { status: 'running' }, 200);
-    await api.json(
-      'POST',
-      '/finance/operations',
-      {
+    const { api } = client(one.url, token);
+    const bot = await api.call(endpoints.createBots, {
+      body: { name: 'live', project: 'wow_tbc' },
+    });
+    await client(two.url, token).api.call(endpoints.updateBots, {
+      params: { id: bot.id },
+      body: { status: 'running' },
+    });
+    await api.call(endpoints.createOperations, {
+      body: {
         type: 'income',
         category: 'gold_sale',
         amount: '42.00',
@@ -118,8 +127,7 @@ describe('WebSocket /api/v1/ws', () => {
         occurred_at: '2025-05-05T00:00:00Z',
         bot_id: bot.id,
       },
-      201,
-    );
+    });
 
     for (const l of [a, b]) {
       await l.waitFor((e) => e.type === 'bot.changed' && e.id === bot.id && e.op === 'insert');
@@ -171,7 +179,7 @@ describe('WebSocket /api/v1/ws', () => {
       `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'bot-mox-events'`,
     );
     await admin.end();
-    const api = client(two.url, token);
+    const { api } = client(two.url, token);
     let bot: Bot | undefined;
     // The listener reconnects with backoff; retry the change until an event arrives.
     for (
@@ -179,12 +187,9 @@ describe('WebSocket /api/v1/ws', () => {
       i < 20 && !l.events.some((e) => e.type === 'bot.changed' && e.id === bot?.id);
       i++
     ) {
-      bot = await api.json<Bot>(
-        'POST',
-        '/bots',
-        { name: `after-cut-${i}`, project: 'wow_tbc' },
-        201,
-      );
+      bot = await api.call(endpoints.createBots, {
+        body: { name: `after-cut-${i}`, project: 'wow_tbc' },
+      });
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(l.events.some((e) => e.type === 'bot.changed' && e.id === bot?.id)).toBe(true);
@@ -233,8 +238,10 @@ describe('SIGTERM drain', () => {
       child!.stderr!.on('data', (d) => logs.push(String(d)));
     });
     const url = `http://127.0.0.1:${port}`;
-    const api = client(url, token);
-    const bot = await api.json<Bot>('POST', '/bots', { name: 'drain', project: 'wow_tbc' }, 201);
+    const { api } = client(url, token);
+    const bot = await api.call(endpoints.createBots, {
+      body: { name: 'drain', project: 'wow_tbc' },
+    });
     const ws = await listen(wsUrl(url), ['bearer', token]);
 
     // Hold the bot's row so that a PATCH through the server waits in flight.
@@ -242,12 +249,16 @@ describe('SIGTERM drain', () => {
     await locker.connect();
     await locker.query('begin');
     await locker.query('select id from bots where id = $1 for update', [bot.id]);
-    const inFlight = api.call('PATCH', `/bots/${bot.id}`, { status: 'stopped' });
+    const inFlight = api.call(endpoints.updateBots, {
+      params: { id: bot.id },
+      body: { status: 'stopped' },
+    });
     await new Promise((r) => setTimeout(r, 300));
 
     const t0 = Date.now();
     child.kill('SIGTERM');
     expect(await ws.closed).toBe(1001);
+    // Raw: the draining answer's status and Connection header are under test.
     const ready = await fetch(`${url}/api/v1/health/ready`);
     expect(ready.status).toBe(503);
     expect(ready.headers.get('connection')).toBe('close');
@@ -263,9 +274,8 @@ describe('SIGTERM drain', () => {
     await locker.query('commit');
     const committed = Date.now();
     await locker.end();
-    const res = await inFlight;
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as Bot).status).toBe('stopped');
+    // Resolves only on the contract's 200.
+    expect((await inFlight).status).toBe('stopped');
     expect(await exited).toBe(0);
     // Exit follows the last response promptly: no waiting on idle keep-alive sockets.
     expect(Date.now() - committed).toBeLessThan(1500);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { endpoints } from '@bot-mox/contracts';
 import type { RunningServer } from '@bot-mox/backend';
 import { repoRoot } from '../harness/manifest.ts';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
@@ -410,21 +411,20 @@ describe('cli migrate:rtdb --from-file', { timeout: 180_000 }, () => {
       api = await startApi(db.url);
       c = client(api.url, await mintToken());
       // Rows the import did not create: never touched, never deleted.
-      ownBot = await c.json('POST', '/bots', { name: 'own', project: 'wow_tbc' }, 201);
-      ownOp = await c.json(
-        'POST',
-        '/finance/operations',
-        {
+      ownBot = await c.api.call(endpoints.createBots, {
+        body: { name: 'own', project: 'wow_tbc' },
+      });
+      ownOp = await c.api.call(endpoints.createOperations, {
+        body: {
           type: 'expense',
           category: 'vps',
           amount: '5.00',
           currency: 'EUR',
           occurred_at: '2026-01-01T00:00:00.000Z',
         },
-        201,
-      );
+      });
       // A license created here whose key a new RTDB license also uses: that record is refused.
-      await c.json('POST', '/resources/licenses', { key: 'OWN-KEY-1', type: 'trial' }, 201);
+      await c.api.call(endpoints.createLicenses, { body: { key: 'OWN-KEY-1', type: 'trial' } });
       const next = fixture();
       const nb = recordsOf(next, ['bots']);
       const no = recordsOf(next, ['finance', 'operations']);
@@ -536,43 +536,32 @@ describe('cli migrate:rtdb --from-file', { timeout: 180_000 }, () => {
     });
 
     it('the public API reads every imported row (responses validated against the contracts)', async () => {
+      // Through the typed client: every page is also checked against the contract here.
       const lists = [
-        '/bots',
-        '/resources/licenses',
-        '/resources/proxies',
-        '/resources/subscriptions',
-        '/workspace/notes',
-        '/workspace/tasks',
-        '/workspace/calendar',
-        '/finance/operations',
-      ];
-      for (const p of lists) {
+        ['bots', endpoints.listBots],
+        ['licenses', endpoints.listLicenses],
+        ['proxies', endpoints.listProxies],
+        ['subscriptions', endpoints.listSubscriptions],
+        ['notes', endpoints.listNotes],
+        ['tasks', endpoints.listTasks],
+        ['calendar_events', endpoints.listCalendarEvents],
+        ['finance_operations', endpoints.listOperations],
+      ] as const;
+      for (const [table, list] of lists) {
         let cursor: string | null = null;
         let n = 0;
         do {
-          const res = await c.call(
-            'GET',
-            `${p}?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-          );
-          const body = (await res.json()) as { items: unknown[]; next_cursor: string | null };
-          expect(res.status, `${p}: ${JSON.stringify(body).slice(0, 300)}`).toBe(200);
-          n += body.items.length;
-          cursor = body.next_cursor;
+          const page: { items: unknown[]; next_cursor: string | null } = await c.api.call(list, {
+            query: { limit: 200, cursor: cursor ?? undefined },
+          });
+          n += page.items.length;
+          cursor = page.next_cursor;
         } while (cursor);
-        const table =
-          p === '/workspace/calendar'
-            ? 'calendar_events'
-            : p.split('/').pop()!.replace('operations', 'finance_operations');
-        expect(n, p).toBe(await count(`select count(*) as n from public.${table}`));
+        expect(n, list.path).toBe(await count(`select count(*) as n from public.${table}`));
       }
-      const settings = await c.json<{ items: { section: string }[] }>(
-        'GET',
-        '/settings',
-        undefined,
-        200,
-      );
+      const settings = await c.api.call(endpoints.listSettings);
       expect(settings.items.map((s) => s.section).sort()).toEqual(['alerts', 'farm', 'general']);
-      await c.json('GET', '/finance/summary', undefined, 200);
+      await c.api.call(endpoints.financeSummary);
     });
   });
 });

@@ -1,7 +1,5 @@
 // Shared set-up of the backend integration tests: a real server in-process over the harness's
 // Postgres, and real Supabase-style tokens minted with the configured secret.
-import { expect } from 'vitest';
-import { Problem } from '@bot-mox/contracts';
 import { ApiClient } from '@bot-mox/contracts/client';
 import { createLogger, parseConfig, startServer, type RunningServer } from '@bot-mox/backend';
 import { mintJwt } from '@bot-mox/backend/test-support';
@@ -48,13 +46,13 @@ export interface Client {
   token: string;
   /** The contracts' typed client on the same server and token (responses checked by schema). */
   api: ApiClient;
+  /** Raw HTTP, for what the typed client would not send (bad input, bad tokens) or hides. */
   call(
     method: string,
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<Response>;
-  json<T = unknown>(method: string, path: string, body?: unknown, status?: number): Promise<T>;
 }
 
 export function client(url: string, token: string): Client {
@@ -79,24 +77,5 @@ export function client(url: string, token: string): Client {
     token,
     api: new ApiClient({ baseUrl: url, getToken: () => token }),
     call,
-    async json<T>(method: string, path: string, body?: unknown, status?: number): Promise<T> {
-      const res = await call(method, path, body);
-      const text = await res.text();
-      if (status !== undefined && res.status !== status) {
-        throw new Error(`${method} ${path}: expected ${status}, got ${res.status}: ${text}`);
-      }
-      return (text ? JSON.parse(text) : undefined) as T;
-    },
   };
-}
-
-/** Asserts an RFC 9457 problem with `status`; returns it. */
-export async function expectProblem(res: Response, status: number): Promise<Problem> {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  expect(res.headers.get('content-type')).toContain('application/problem+json');
-  const problem = Problem.parse(JSON.parse(text));
-  expect(problem.request_id).toBe(res.headers.get('x-request-id'));
-  expect(text).not.toMatch(/\bat .+\.(ts|js):\d+|select |insert into|duplicate key value/i);
-  return problem;
 }

@@ -4,8 +4,9 @@ import http2 from 'node:http2';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WS_CLOSE_UNAUTHORIZED } from '@bot-mox/contracts';
+import { endpoints, WS_CLOSE_UNAUTHORIZED } from '@bot-mox/contracts';
 import { forbiddenPaths, imageLayerPaths } from '../harness/image-scan.ts';
+import { expectApiProblem } from '../harness/problem.ts';
 import { loopbackLookup, startStack, type StartedStack } from '../harness/stack.ts';
 
 interface PsEntry {
@@ -146,14 +147,13 @@ describe('routing through Caddy over TLS (internal CA trusted)', () => {
   });
 
   it('routes api.<domain>/api/v1 to the backend built as this tag', async () => {
-    const res = await stack.fetch(stack.url('api', '/api/v1/health'));
-    expect(res.status).toBe(200);
-    const health = (await res.json()) as Record<string, unknown>;
-    expect(health).toMatchObject({
+    // Resolves only on the contract's 200 and schema.
+    expect(await stack.api().call(endpoints.health)).toMatchObject({
       data_backend: 'supabase',
       supabase_ready: true,
       image_tag: stack.imageTag,
     });
+    // Raw: the edge's answers without a token and off the API are under test.
     const unauthenticated = await stack.fetch(stack.url('api', '/api/v1/bots'));
     expect(unauthenticated.status).toBe(401);
     expect(unauthenticated.headers.get('content-type')).toMatch(/application\/problem\+json/);
@@ -167,13 +167,11 @@ describe('routing through Caddy over TLS (internal CA trusted)', () => {
     const token = await stack.mintToken();
     const auth = { authorization: `Bearer ${token}` };
     for (let i = 0; i < 4; i++) {
-      const created = await stack.fetch(stack.url('api', '/api/v1/bots'), {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `stack-compressed-list-${i}`, project: 'wow_tbc' }),
+      await stack.api(token).call(endpoints.createBots, {
+        body: { name: `stack-compressed-list-${i}`, project: 'wow_tbc' },
       });
-      expect(created.status, await created.clone().text()).toBe(201);
     }
+    // Raw: the bytes as sent, to see their encoding.
     const url = stack.url('api', '/api/v1/bots?limit=50');
     const res = await stack.getRaw(url, { ...auth, 'accept-encoding': 'gzip' });
     expect(res.status).toBe(200);
@@ -218,13 +216,9 @@ describe('routing through Caddy over TLS (internal CA trusted)', () => {
     });
     try {
       await eventually(5_000, async () => messages.some((m) => m.type === 'hello'), 'hello frame');
-      const created = await stack.fetch(stack.url('api', '/api/v1/bots'), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'stack-ws-bot', project: 'wow_tbc' }),
+      const bot = await stack.api(token).call(endpoints.createBots, {
+        body: { name: 'stack-ws-bot', project: 'wow_tbc' },
       });
-      expect(created.status).toBe(201);
-      const bot = (await created.json()) as { id: string };
       await eventually(
         5_000,
         async () =>
@@ -299,24 +293,17 @@ describe('artifacts: presigned through s3.<domain>', () => {
       aud: 'authenticated',
       sub: 'stack-suite',
     });
-    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const ticketRes = await stack.fetch(stack.url('api', '/api/v1/artifacts/installers'), {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({
+    const api = stack.api(token);
+    const ticket = await api.call(endpoints.createArtifactInstaller, {
+      body: {
         platform: 'linux',
         version,
         file_name: fileName,
         size_bytes: body.length,
         sha256,
         content_type: contentType,
-      }),
+      },
     });
-    expect(ticketRes.status, await ticketRes.clone().text()).toBe(201);
-    const ticket = (await ticketRes.json()) as {
-      artifact: { id: string };
-      upload: { url: string; headers: Record<string, string> };
-    };
     expect(new URL(ticket.upload.url).host).toBe(`s3.localhost:${stack.httpsPort}`);
     const put = await stack.fetch(ticket.upload.url, {
       method: 'PUT',
@@ -324,17 +311,9 @@ describe('artifacts: presigned through s3.<domain>', () => {
       body,
     });
     expect(put.status, await put.clone().text()).toBe(200);
-    const complete = await stack.fetch(
-      stack.url('api', `/api/v1/artifacts/installers/${ticket.artifact.id}/complete`),
-      { method: 'POST', headers: { authorization: `Bearer ${token}` } },
-    );
-    expect(complete.status, await complete.clone().text()).toBe(200);
-    const download = await stack.fetch(
-      stack.url('api', `/api/v1/artifacts/installers/${ticket.artifact.id}/download`),
-      { headers: { authorization: `Bearer ${token}` } },
-    );
-    expect(download.status).toBe(200);
-    const { url } = (await download.json()) as { url: string };
+    const params = { id: ticket.artifact.id };
+    await api.call(endpoints.completeArtifactInstaller, { params });
+    const { url } = await api.call(endpoints.downloadArtifactInstaller, { params });
     expect(new URL(url).host).toBe(`s3.localhost:${stack.httpsPort}`);
     return { url, sha256 };
   }
@@ -629,6 +608,7 @@ describe('one-shots', () => {
 });
 
 describe('readiness transitions', () => {
+  // Raw: ready's status code is under test, and its 503 body is not a problem.
   const ready = async () => {
     const res = await stack.fetch(stack.url('api', '/api/v1/health/ready'));
     return {
@@ -657,38 +637,20 @@ describe('readiness transitions', () => {
   });
 
   it('with the S3 server stopped: s3_ready false, artifact routes 503 problem+json, other domains work', async () => {
-    const token = await stack.mintToken();
-    const auth = { authorization: `Bearer ${token}` };
+    const api = stack.api(await stack.mintToken());
+    const s3Ready = async () => (await api.call(endpoints.health)).s3_ready;
     const stop = await stack.compose(['stop', 'minio']);
     expect(stop.code, stop.output).toBe(0);
     try {
-      await eventually(
-        10_000,
-        async () => {
-          const res = await stack.fetch(stack.url('api', '/api/v1/health'));
-          return ((await res.json()) as { s3_ready: boolean }).s3_ready === false;
-        },
-        's3_ready turns false',
-      );
-      const artifacts = await stack.fetch(stack.url('api', '/api/v1/artifacts/installers'), {
-        headers: auth,
-      });
-      expect(artifacts.status).toBe(503);
-      expect(artifacts.headers.get('content-type')).toMatch(/application\/problem\+json/);
-      const bots = await stack.fetch(stack.url('api', '/api/v1/bots?limit=5'), { headers: auth });
-      expect(bots.status).toBe(200);
+      await eventually(10_000, async () => (await s3Ready()) === false, 's3_ready turns false');
+      await expectApiProblem(api.call(endpoints.listArtifactInstallers), 503);
+      const bots = await api.call(endpoints.listBots, { query: { limit: 5 } });
+      expect(bots.items.length).toBeLessThanOrEqual(5);
     } finally {
       const start = await stack.compose(['start', 'minio']);
       expect(start.code, start.output).toBe(0);
     }
     // The S3 stand-in restarts its monitor, OSD and gateway: about 5 s alone, 30+ s under load.
-    await eventually(
-      90_000,
-      async () => {
-        const res = await stack.fetch(stack.url('api', '/api/v1/health'));
-        return ((await res.json()) as { s3_ready: boolean }).s3_ready === true;
-      },
-      's3_ready turns true again',
-    );
+    await eventually(90_000, async () => (await s3Ready()) === true, 's3_ready turns true again');
   }, 180_000);
 });
