@@ -279,7 +279,8 @@ async function throughput(
 // The ceiling for any path through Caddy on this machine: the stack's own Caddy (image, env,
 // CPU limit, and deploy/caddy/Caddyfile with its TLS, access log and headers) with the API's
 // reverse_proxy swapped for the same response body served from a file: no proxy hop, no backend.
-const API_PROXY = /(\thandle \/api\/v1\/\* \{\n)\t\treverse_proxy [^\n]*\{\n[\s\S]*?\n\t\t\}\n(\t\}\n)/;
+const API_PROXY =
+  /(\thandle \/api\/v1\/\* \{\n)\t\treverse_proxy [^\n]*\{\n[\s\S]*?\n\t\t\}\n(\t\}\n)/;
 
 async function caddyStaticCeiling(stack: StartedStack, body: Buffer) {
   const { info: running, cpus } = await stackCaddy(stack);
