@@ -200,7 +200,6 @@ describe('cutover from the legacy RTDB through the stack', { timeout: 300_000 },
         `${acked.length} acknowledged`,
     );
     expect(freeze).toBeGreaterThan(0);
-    expect(freeze).toBeLessThan(60);
 
     expect(report.failures).toEqual([]);
     expect(report.failed).toBe(0);
@@ -220,6 +219,8 @@ describe('cutover from the legacy RTDB through the stack', { timeout: 300_000 },
     expect(onRtdb.filter((a) => byLegacyId.get(a.id)?.title !== a.title)).toEqual([]);
     expect(onPostgres.filter((a) => byId.get(a.id)?.title !== a.title)).toEqual([]);
     expect(byLegacyId.get(beforeCutover)?.title).toBe('written to RTDB before the cutover');
+    // The issue's target, last: a slow run on a loaded host still proves nothing was lost.
+    expect(freeze).toBeLessThan(60);
   });
 
   it('serves from Postgres after the switch: a record written to RTDB is not visible', async () => {
