@@ -142,6 +142,17 @@ export async function startServer(
     hub.broadcast(e);
   });
   await events?.start();
+  // DATA_BACKEND=rtdb: the legacy store's own change feed stands in for the Postgres triggers of
+  // the collections it holds; a switch of the data backend (cutover) ends it.
+  let stopStoreEvents: (() => void) | undefined;
+  const followStoreEvents = () => {
+    stopStoreEvents?.();
+    stopStoreEvents = repositoriesOf(dataBackend()).watchEvents?.((e) => hub.broadcast(e));
+  };
+  followStoreEvents();
+  switches.onChange((now, before) => {
+    if (now.dataBackend !== before.dataBackend) followStoreEvents();
+  });
 
   // Sweep of abandoned uploads. Replicas may both run it: each row is claimed by one UPDATE.
   let sweeping = false;
@@ -197,6 +208,7 @@ export async function startServer(
       }
       clearInterval(reaper);
       await events?.stop();
+      stopStoreEvents?.();
       switches.stop();
       await Promise.all(Object.values(built).map((r) => r.close?.()));
       await database?.close();

@@ -41,6 +41,24 @@ export async function startRtdb(data: unknown): Promise<StartedRtdb> {
 }
 
 /**
+ * Writes straight into the stand-in over its REST API (`<path>.json`), as a process outside the
+ * backend would: PUT sets, PATCH updates children (null removes one), DELETE removes. Keys must be
+ * valid RTDB keys (no . $ # [ ] /): the stand-in's process dies on an invalid one.
+ */
+export async function rtdbWrite(
+  rtdb: Pick<StartedRtdb, 'emulatorHost'>,
+  method: 'PUT' | 'PATCH' | 'DELETE',
+  at: string,
+  body?: unknown,
+): Promise<void> {
+  const res = await fetch(`http://${rtdb.emulatorHost}/${at}.json`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`RTDB ${method} /${at}: ${res.status} ${await res.text()}`);
+}
+
+/**
  * Postgres (migrations applied) and the stand-in loaded with `data`, started together; when one
  * fails to start, the other is stopped before the error is reported.
  */

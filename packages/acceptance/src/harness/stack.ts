@@ -78,6 +78,12 @@ export interface StartedStack {
   mintToken(claims?: Record<string, unknown>, expiresIn?: string): Promise<string>;
   /** docker compose with this project's files and env (plus `env`), e.g. run --rm migrate. */
   compose(args: string[], env?: Record<string, string>): Promise<{ code: number; output: string }>;
+  /**
+   * The operator CLI as production runs it (deploy/README.md): a one-off container of the
+   * backend service (`compose run --rm --no-deps -T backend cli ...`), with the backend's env and
+   * networks; `result` is its `<command>: result {json}` line, when it printed one.
+   */
+  cli<R = Record<string, unknown>>(args: string[]): Promise<CliRun<R>>;
   down(): Promise<void>;
 }
 
@@ -111,6 +117,21 @@ export interface StackOptions {
   /** Extra compose variables, e.g. a service setting's default overridden; a function gets the
    * stack's generated secrets (e.g. the S3 keys for a second bucket on the same server). */
   env?: Record<string, string> | ((secrets: StackSecrets) => Record<string, string>);
+  /** Test-only compose files (absolute paths) over compose.stack.yml, e.g. a stand-in service. */
+  composeFiles?: string[];
+}
+
+export interface CliRun<R> {
+  code: number;
+  output: string;
+  result: R | undefined;
+}
+
+/** The `<command>: result {json}` line the backend CLI prints last (undefined: none printed). */
+export function cliResult<R>(output: string, command: string): R | undefined {
+  const prefix = `${command}: result `;
+  const line = output.split('\n').find((l) => l.startsWith(prefix));
+  return line ? (JSON.parse(line.slice(prefix.length)) as R) : undefined;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<StartedStack> {
@@ -156,8 +177,12 @@ export async function startStack(options: StackOptions = {}): Promise<StartedSta
     ...(typeof options.env === 'function' ? options.env(secrets) : options.env),
   };
 
+  const composeFiles = [
+    path.join(repoRoot, 'deploy/compose.stack.yml'),
+    ...(options.composeFiles ?? []),
+  ];
   const healthy = Wait.forHealthCheck();
-  const env = await new DockerComposeEnvironment(path.join(repoRoot, 'deploy'), 'compose.stack.yml')
+  const env = await new DockerComposeEnvironment(path.join(repoRoot, 'deploy'), composeFiles)
     .withProjectName(projectName)
     .withEnvironment(environment)
     .withWaitStrategy('migrate-1', Wait.forOneShotStartup())
@@ -187,8 +212,7 @@ export async function startStack(options: StackOptions = {}): Promise<StartedSta
     'compose',
     '--project-name',
     projectName,
-    '-f',
-    path.join(repoRoot, 'deploy/compose.stack.yml'),
+    ...composeFiles.flatMap((f) => ['-f', f]),
   ];
   const compose = async (args: string[], env: Record<string, string> = {}) => {
     const { spawn } = await import('node:child_process');
@@ -246,6 +270,10 @@ export async function startStack(options: StackOptions = {}): Promise<StartedSta
       expiresIn = '1h',
     ) => mintJwt(secrets.SUPABASE_JWT_SECRET, claims, { expiresIn }),
     compose,
+    cli: async <R>(args: string[]) => {
+      const run = await compose(['run', '--rm', '--no-deps', '-T', 'backend', 'cli', ...args]);
+      return { ...run, result: cliResult<R>(run.output, args[0] ?? '') };
+    },
     down: async () => {
       await dispatcher.close();
       await env.down({ removeVolumes: true, timeout: 20_000 });

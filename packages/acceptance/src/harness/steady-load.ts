@@ -1,4 +1,4 @@
-// A steady load of GET and POST requests through Caddy while a deploy runs: a few workers, each
+// A steady load of GET and POST requests through Caddy while a deploy or a cutover runs: a few workers, each
 // sending again shortly after each answer, counting every request that did not succeed (a
 // status other than the expected one, or no answer at all).
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,7 +19,11 @@ export interface LoadTarget {
   workers: number;
   url: string;
   init: () => RequestInit;
-  expect: number;
+  /**
+   * The status every answer must have, or a check of each answer that returns why it failed
+   * (undefined: it succeeded); a check sees every answer, e.g. to keep what a POST created.
+   */
+  expect: number | ((res: Response, body: string, init: RequestInit) => string | undefined);
 }
 
 export interface SteadyLoad {
@@ -46,12 +50,11 @@ export function startSteadyLoad(
     while (running) {
       let failure: string | undefined;
       try {
-        const res = await fetch(target.url, {
-          ...target.init(),
-          signal: AbortSignal.timeout(10_000),
-        });
+        const init = target.init();
+        const res = await fetch(target.url, { ...init, signal: AbortSignal.timeout(10_000) });
         const body = await res.text();
-        if (res.status !== target.expect) failure = `${res.status} ${body.slice(0, 120)}`;
+        if (typeof target.expect === 'function') failure = target.expect(res, body, init);
+        else if (res.status !== target.expect) failure = `${res.status} ${body.slice(0, 120)}`;
       } catch (error) {
         failure = (error as Error).cause ? String((error as Error).cause) : String(error);
       }

@@ -1,5 +1,6 @@
-// Live events over WebSocket from two backend instances sharing one database, WebSocket auth,
-// and the SIGTERM drain of a real server process with a request in flight.
+// Live events over WebSocket from two backend instances sharing one store (Postgres, and the
+// legacy RTDB on the firebase-server stand-in), WebSocket auth, and the SIGTERM drain of a real
+// server process with a request in flight.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +18,7 @@ import {
 import type { RunningServer } from '@bot-mox/backend';
 import { repoRoot } from '../harness/manifest.ts';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
+import { rtdbWrite, startRtdb, type StartedRtdb } from '../harness/rtdb.ts';
 import { client, mintToken, startApi, testEnv } from './support.ts';
 
 let db: StartedPostgres;
@@ -93,6 +95,50 @@ function refusal(url: string, protocols?: string[]): Promise<string> {
   });
 }
 
+/**
+ * Two instances on one store: a bot created on one and changed on the other, and an operation;
+ * both sockets get each event exactly once.
+ */
+async function bothDeliverEveryEvent(one: RunningServer, two: RunningServer): Promise<void> {
+  const a = await listen(wsUrl(one.url), ['bearer', token]);
+  const b = await listen(`${wsUrl(two.url)}?access_token=${token}`);
+  expect(a.ws.protocol).toBe('bearer');
+
+  const { api } = client(one.url, token);
+  const bot = await api.call(endpoints.createBots, {
+    body: { name: 'live', project: 'wow_tbc' },
+  });
+  await client(two.url, token).api.call(endpoints.updateBots, {
+    params: { id: bot.id },
+    body: { status: 'running' },
+  });
+  await api.call(endpoints.createOperations, {
+    body: {
+      type: 'income',
+      category: 'gold_sale',
+      amount: '42.00',
+      currency: 'EUR',
+      occurred_at: '2025-05-05T00:00:00Z',
+      bot_id: bot.id,
+    },
+  });
+
+  for (const l of [a, b]) {
+    await l.waitFor((e) => e.type === 'bot.changed' && e.id === bot.id && e.op === 'insert');
+    const update = await l.waitFor(
+      (e) => e.type === 'bot.changed' && e.id === bot.id && e.op === 'update',
+    );
+    expect(update).toMatchObject({ status: 'running', previous_status: 'prepare' });
+    const op = await l.waitFor((e) => e.type === 'finance.operation_created');
+    expect(op).toMatchObject({ amount: '42.00', currency: 'EUR', bot_id: bot.id });
+  }
+  // Each event exactly once per connection.
+  expect(a.events.filter((e) => e.type === 'bot.changed').length).toBe(2);
+  expect(b.events.filter((e) => e.type === 'bot.changed').length).toBe(2);
+  a.ws.close();
+  b.ws.close();
+}
+
 describe('WebSocket /api/v1/ws', () => {
   let one: RunningServer;
   let two: RunningServer;
@@ -106,43 +152,7 @@ describe('WebSocket /api/v1/ws', () => {
   });
 
   it('two instances on one database both deliver every event', async () => {
-    const a = await listen(wsUrl(one.url), ['bearer', token]);
-    const b = await listen(`${wsUrl(two.url)}?access_token=${token}`);
-    expect(a.ws.protocol).toBe('bearer');
-
-    const { api } = client(one.url, token);
-    const bot = await api.call(endpoints.createBots, {
-      body: { name: 'live', project: 'wow_tbc' },
-    });
-    await client(two.url, token).api.call(endpoints.updateBots, {
-      params: { id: bot.id },
-      body: { status: 'running' },
-    });
-    await api.call(endpoints.createOperations, {
-      body: {
-        type: 'income',
-        category: 'gold_sale',
-        amount: '42.00',
-        currency: 'EUR',
-        occurred_at: '2025-05-05T00:00:00Z',
-        bot_id: bot.id,
-      },
-    });
-
-    for (const l of [a, b]) {
-      await l.waitFor((e) => e.type === 'bot.changed' && e.id === bot.id && e.op === 'insert');
-      const update = await l.waitFor(
-        (e) => e.type === 'bot.changed' && e.id === bot.id && e.op === 'update',
-      );
-      expect(update).toMatchObject({ status: 'running', previous_status: 'prepare' });
-      const op = await l.waitFor((e) => e.type === 'finance.operation_created');
-      expect(op).toMatchObject({ amount: '42.00', currency: 'EUR', bot_id: bot.id });
-    }
-    // Each event exactly once per connection.
-    expect(a.events.filter((e) => e.type === 'bot.changed').length).toBe(2);
-    expect(b.events.filter((e) => e.type === 'bot.changed').length).toBe(2);
-    a.ws.close();
-    b.ws.close();
+    await bothDeliverEveryEvent(one, two);
   });
 
   it('closes with 4401 without a valid token and 4403 for the anon role; 404 elsewhere', async () => {
@@ -193,6 +203,75 @@ describe('WebSocket /api/v1/ws', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(l.events.some((e) => e.type === 'bot.changed' && e.id === bot?.id)).toBe(true);
+    l.ws.close();
+  });
+});
+
+describe('WebSocket /api/v1/ws, DATA_BACKEND=rtdb', () => {
+  let rtdb: StartedRtdb;
+  let one: RunningServer;
+  let two: RunningServer;
+  beforeAll(async () => {
+    rtdb = await startRtdb({});
+    // firebase-admin reads the emulator's address from the process environment.
+    process.env.FIREBASE_DATABASE_EMULATOR_HOST = rtdb.emulatorHost;
+    const env = {
+      DATA_BACKEND: 'rtdb',
+      RTDB_URL: rtdb.url,
+      FIREBASE_DATABASE_EMULATOR_HOST: rtdb.emulatorHost,
+    };
+    one = await startApi(db.url, env);
+    two = await startApi(db.url, env);
+  });
+  afterAll(async () => {
+    await one?.shutdown();
+    await two?.shutdown();
+    await rtdb?.stop();
+    delete process.env.FIREBASE_DATABASE_EMULATOR_HOST;
+  });
+
+  it('two instances on the legacy store both deliver every event', async () => {
+    await bothDeliverEveryEvent(one, two);
+  });
+
+  it('delivers changes made in the RTDB outside any backend, and only those that matter', async () => {
+    const l = await listen(wsUrl(one.url), ['bearer', token]);
+    const key = '-outsideBackend00001';
+    const bot = {
+      name: 'outside',
+      project: 'wow_tbc',
+      status: 'Running',
+      createdAt: 1,
+      updatedAt: 1,
+    };
+    await rtdbWrite(rtdb, 'PUT', `bots/${key}`, bot);
+    // A legacy capitalised status reads as the import reads it.
+    expect(await l.waitFor((e) => e.type === 'bot.changed' && e.id === key)).toMatchObject({
+      op: 'insert',
+      status: 'running',
+      previous_status: null,
+    });
+    // A change to no field an event carries is no event (as the Postgres trigger).
+    await rtdbWrite(rtdb, 'PATCH', `bots/${key}`, { vmName: 'VM-1' });
+    await rtdbWrite(rtdb, 'PATCH', `bots/${key}`, { status: 'banned' });
+    const update = await l.waitFor(
+      (e) => e.type === 'bot.changed' && e.id === key && e.op === 'update',
+    );
+    expect(update).toMatchObject({ status: 'banned', previous_status: 'running' });
+    await rtdbWrite(rtdb, 'DELETE', `bots/${key}`);
+    expect(
+      await l.waitFor((e) => e.type === 'bot.changed' && e.id === key && e.op === 'delete'),
+    ).toMatchObject({ status: null, previous_status: 'banned' });
+    // A record the import rejects (no name) is not served, so it is no event either.
+    await rtdbWrite(rtdb, 'PUT', 'bots/-outsideBackend00002', { project: 'wow_tbc' });
+    await rtdbWrite(rtdb, 'PUT', 'bots/-outsideBackend00003', { name: 'last', project: 'aion' });
+    await l.waitFor((e) => e.type === 'bot.changed' && e.id === '-outsideBackend00003');
+    expect(l.events.map((e) => (e.type === 'bot.changed' ? `${e.op} ${e.id}` : e.type))).toEqual([
+      `insert ${key}`,
+      `update ${key}`,
+      `delete ${key}`,
+      'insert -outsideBackend00003',
+    ]);
     l.ws.close();
   });
 });

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from '../harness/manifest.ts';
+import { cliResult } from '../harness/stack.ts';
 
 export const MIGRATE_CLI = path.join(repoRoot, 'packages/backend/src/cli/index.ts');
 
@@ -23,19 +24,17 @@ export function runNode<R>(
   env: NodeJS.ProcessEnv,
   command = 'migrate:rtdb',
 ): Promise<CliRun<R>> {
-  const RESULT = `${command}: result `;
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       args,
       { cwd: repoRoot, env: { ...process.env, ...env }, maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {
-        const line = stdout.split('\n').find((l) => l.startsWith(RESULT));
         resolve({
           code: err ? Number(err.code ?? 1) : 0,
           stdout,
           stderr,
-          result: line ? JSON.parse(line.slice(RESULT.length)) : undefined,
+          result: cliResult<R>(stdout, command) as R,
         });
       },
     );

@@ -1,6 +1,7 @@
 // Picks the repositories for DATA_BACKEND. Routes receive these interfaces and never learn which
 // store is behind them. The one place outside legacy/rtdb that wires the RTDB repositories in
 // (ESLint allows this file; legacy/rtdb/README.md says how to remove it after cutover).
+import type { LiveEvent } from '@bot-mox/contracts';
 import type { Config } from '../config.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { BotsRepository } from './bots/repository.ts';
@@ -13,7 +14,7 @@ import type { OperationsRepository } from './finance/repository.ts';
 import { KyselyOperationsRepository } from './finance/kysely-repository.ts';
 import type { SettingsRepository } from './settings/repository.ts';
 import { KyselySettingsRepository } from './settings/kysely-repository.ts';
-import { connectRtdb, rtdbRepositories } from '../legacy/rtdb/index.ts';
+import { connectRtdb, rtdbRepositories, watchRtdbEvents } from '../legacy/rtdb/index.ts';
 
 export interface Repositories {
   bots: BotsRepository;
@@ -23,6 +24,11 @@ export interface Repositories {
   settings: SettingsRepository;
   /** Releases what the repositories hold beyond the database pool (the RTDB connection). */
   close?(): Promise<void>;
+  /**
+   * The store's own change feed, where it has one beside Postgres's NOTIFY (RTDB: its child
+   * events), as LiveEvents until the returned function is called.
+   */
+  watchEvents?(emit: (event: LiveEvent) => void): () => void;
 }
 
 export function kyselyRepositories(db: Db): Repositories {
@@ -55,7 +61,11 @@ export function repositoriesFor(
         RTDB_SERVICE_ACCOUNT_JSON: rtdb.serviceAccountJson,
         FIREBASE_DATABASE_EMULATOR_HOST: rtdb.emulatorHost,
       });
-      return { ...rtdbRepositories(connection.database), close: () => connection.close() };
+      return {
+        ...rtdbRepositories(connection.database),
+        close: () => connection.close(),
+        watchEvents: (emit) => watchRtdbEvents(connection.database, emit),
+      };
     }
   }
 }

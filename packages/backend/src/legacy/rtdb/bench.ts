@@ -1,13 +1,20 @@
 // pnpm bench:migrate: migrate:rtdb on the shared legacy export into a fresh Postgres from the
 // image manifest (the acceptance harness), against a raw COPY of the same normalised rows in the
-// same run, then the re-run (nothing to change). Writes bench-results/migrate.json.
+// same run, then the re-run (nothing to change), then the cutover's write freeze. Writes
+// bench-results/migrate.json.
 //
 // The COPY baseline is a floor, not a rival: it writes the rows the import's rules produced into
 // copies of the tables (`like ... including all`: indexes and checks, no triggers, no foreign
 // keys, references left unresolved), with no comparison, no change counting and no rejects.
 //
+// The cutover is measured in-process (the stack suite's stack/cutover-rtdb.test.ts does the same
+// through Caddy and the backend image, and logs its figure): the firebase-server stand-in loaded
+// with the same export, two API replicas serving DATA_BACKEND=rtdb from it with the production
+// RUNTIME_POLL_MS (1000), `cli cutover` with its default settle, under a write load (POST loops
+// alternating between the replicas). Target: writes frozen < 60 s.
+//
 // Env: BENCH_BATCH_SIZE (500), BENCH_OUT (bench-results/migrate.json), RTDB_EXPORT (the fixture).
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +23,13 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 // The harness lives in the acceptance package (which depends on this one); import it by path.
-import { startPostgres } from '../../../../acceptance/src/harness/postgres.ts';
+import { startPostgresAndRtdb, type StartedRtdb } from '../../../../acceptance/src/harness/rtdb.ts';
+import { parseConfig } from '../../config.ts';
 import { createDatabase } from '../../platform/db/database.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { startServer, type RunningServer } from '../../server.ts';
+import { mintJwt } from '../../test-support/jwt.ts';
+import { cutoverCommand, type CutoverResult } from './cutover.ts';
 import { readExport } from './export-reader.ts';
 import { migrateRtdb } from './migrate.ts';
 import { DOMAINS, mapRecord, type Domain, type Row } from './records.ts';
@@ -101,10 +113,101 @@ async function copyBaseline(url: string, rows: Map<Domain, Row[]>): Promise<numb
   }
 }
 
+const POLL_MS = 1000;
+const CUTOVER_TARGET_SECONDS = 60;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** POST loops (`writers` of them) over the replicas in turn until stopped; answers by status. */
+function writeLoad(urls: string[], token: string, writers = 2) {
+  const statuses: Record<string, number> = {};
+  let firstRefused: number | undefined;
+  let lastRefused: number | undefined;
+  let running = true;
+  let n = 0;
+  const loop = async () => {
+    while (running) {
+      const i = n++;
+      const res = await fetch(`${urls[i % urls.length]}/api/v1/workspace/notes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: `bench load ${i}` }),
+      }).catch(() => undefined);
+      await res?.arrayBuffer();
+      const status = String(res?.status ?? 'no answer');
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (res?.status === 503) {
+        firstRefused ??= performance.now();
+        lastRefused = performance.now();
+      }
+      await sleep(20);
+    }
+  };
+  const loops = Array.from({ length: writers }, () => loop());
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+      return {
+        statuses,
+        /** From the first 503 the load saw to the last: the freeze as a client sees it. */
+        refused_window_seconds:
+          firstRefused === undefined ? 0 : Math.round(lastRefused! - firstRefused) / 1000,
+      };
+    },
+  };
+}
+
+/** Two replicas on the stand-in, a write load, then the cutover: how long writes were frozen. */
+async function measureCutover(databaseUrl: string, rtdb: StartedRtdb) {
+  const env = {
+    DATABASE_URL: databaseUrl,
+    SUPABASE_JWT_SECRET: 'bench-secret-'.padEnd(48, 'x'),
+    DATA_BACKEND: 'rtdb',
+    RTDB_URL: rtdb.url,
+    FIREBASE_DATABASE_EMULATOR_HOST: rtdb.emulatorHost,
+    RUNTIME_POLL_MS: String(POLL_MS),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SHUTDOWN_DELAY_MS: '0',
+    LOG_LEVEL: 'error', // every refused write logs a warning
+  };
+  // firebase-admin reads the emulator's address from the environment itself.
+  process.env.FIREBASE_DATABASE_EMULATOR_HOST = rtdb.emulatorHost;
+  const config = parseConfig(env);
+  const replicas: RunningServer[] = [];
+  try {
+    for (let i = 0; i < 2; i++)
+      replicas.push(await startServer(config, { logger: createLogger(config.logLevel) }));
+    const token = await mintJwt(env.SUPABASE_JWT_SECRET, {
+      role: 'authenticated',
+      aud: 'authenticated',
+      sub: 'bench',
+    });
+    const load = writeLoad(
+      replicas.map((r) => r.url),
+      token,
+    );
+    await sleep(1000);
+    const t0 = performance.now();
+    const result: CutoverResult | undefined = await cutoverCommand([], {
+      databaseUrl,
+      rtdb: env,
+      pollMs: POLL_MS,
+    });
+    const commandSeconds = seconds(t0);
+    await sleep(1000);
+    const writes = await load.stop();
+    if (!result?.switched) throw new Error('the cutover did not switch (parity failed)');
+    return { result, commandSeconds, writes };
+  } finally {
+    await Promise.all(replicas.map((r) => r.shutdown('bench end')));
+  }
+}
+
 async function main(): Promise<void> {
   const bytes = (await stat(file)).size;
-  log(`export ${file} (${bytes} bytes); starting Postgres`);
-  const db = await startPostgres();
+  log(`export ${file} (${bytes} bytes); starting Postgres and the RTDB stand-in with it`);
+  const { db, rtdb } = await startPostgresAndRtdb(JSON.parse(await readFile(file, 'utf8')));
   const database = createDatabase(db.url, { max: 2 });
   try {
     let t0 = performance.now();
@@ -138,6 +241,10 @@ async function main(): Promise<void> {
     const copySeconds = await copyBaseline(db.url, rows);
     log(`COPY of the same ${mapped} rows: ${copySeconds} s`);
 
+    log('cutover under a write load (two replicas on the stand-in)');
+    const cutover = await measureCutover(db.url, rtdb);
+    log(`cutover: writes frozen ${cutover.result.freeze_seconds} s`);
+
     const result = {
       at: new Date().toISOString(),
       machine: {
@@ -168,16 +275,28 @@ async function main(): Promise<void> {
         note: 'same normalised rows, tables like public.* including all (no triggers, no FKs, references unresolved)',
       },
       import_vs_copy: Math.round((importSeconds / copySeconds) * 10) / 10,
+      cutover: {
+        freeze_seconds: cutover.result.freeze_seconds,
+        target_seconds: CUTOVER_TARGET_SECONDS,
+        within_target: cutover.result.freeze_seconds < CUTOVER_TARGET_SECONDS,
+        command_seconds: cutover.commandSeconds,
+        final_sync_changed: cutover.result.sync.changed,
+        parity_compared: cutover.result.parity.compared,
+        writes_by_status: cutover.writes.statuses,
+        refused_window_seconds: cutover.writes.refused_window_seconds,
+        how: `in-process: 2 API replicas (DATA_BACKEND=rtdb, RUNTIME_POLL_MS ${POLL_MS}) on the firebase-server stand-in loaded with the export, cli cutover with its default settle, 2 POST loops over the replicas`,
+      },
     };
     await mkdir(path.dirname(out), { recursive: true });
     await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
     log(
       `import ${result.import.records_per_s} records/s, re-run ${rerunSeconds} s, raw COPY ` +
-        `${result.raw_copy.records_per_s} rows/s (${result.import_vs_copy}x); wrote ${path.relative(repoRoot, out)}`,
+        `${result.raw_copy.records_per_s} rows/s (${result.import_vs_copy}x), cutover freeze ` +
+        `${cutover.result.freeze_seconds} s; wrote ${path.relative(repoRoot, out)}`,
     );
   } finally {
     await database.close();
-    await db.stop();
+    await Promise.all([db.stop(), rtdb.stop()]);
   }
 }
 

@@ -3,10 +3,12 @@ import { parseCutoverArgs } from './cutover.ts';
 import { parseParityArgs } from './parity-command.ts';
 
 describe('cli cutover flags', () => {
-  it('reads --abort and --settle-ms', () => {
-    expect(parseCutoverArgs([])).toEqual({ abort: false, settleMs: undefined });
-    expect(parseCutoverArgs(['--settle-ms', '500'])).toEqual({ abort: false, settleMs: 500 });
-    expect(parseCutoverArgs(['--abort'])).toEqual({ abort: true, settleMs: undefined });
+  it('reads --abort, --settle-ms and --page-size', () => {
+    const none = { abort: false, settleMs: undefined, pageSize: undefined };
+    expect(parseCutoverArgs([])).toEqual(none);
+    expect(parseCutoverArgs(['--settle-ms', '500'])).toEqual({ ...none, settleMs: 500 });
+    expect(parseCutoverArgs(['--page-size=5000'])).toEqual({ ...none, pageSize: 5000 });
+    expect(parseCutoverArgs(['--abort'])).toEqual({ ...none, abort: true });
   });
 
   it('refuses bad input with one line naming the flag', () => {
@@ -15,6 +17,12 @@ describe('cli cutover flags', () => {
     );
     expect(() => parseCutoverArgs(['--abort', '--settle-ms=1'])).toThrow(
       'cutover: --settle-ms does not apply to --abort',
+    );
+    expect(() => parseCutoverArgs(['--page-size', '0'])).toThrow(
+      'cutover: --page-size must be an integer 1..10000, got 0',
+    );
+    expect(() => parseCutoverArgs(['--abort', '--page-size', '10'])).toThrow(
+      'cutover: --page-size does not apply to --abort',
     );
     expect(() => parseCutoverArgs(['--force'])).toThrow('cutover: unknown flag --force');
   });

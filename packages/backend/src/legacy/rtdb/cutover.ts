@@ -1,4 +1,4 @@
-// `cli cutover [--settle-ms N]` and `cli cutover --abort` (issue 15, phase 5): from the legacy
+// `cli cutover [--settle-ms N] [--page-size N]` and `cli cutover --abort` (issue 15, phase 5): from the legacy
 // RTDB to Postgres in one command, through the runtime switches every replica polls
 // (platform/runtime-switches.ts):
 //   1. freeze: every write answers 503 + Retry-After on every replica, reads keep working;
@@ -22,11 +22,14 @@ export interface CutoverArgs {
   abort: boolean;
   /** How long to wait after freezing; default: two polls of the replicas plus a second. */
   settleMs: number | undefined;
+  /** Records per query of the final sync (migrate:rtdb --page-size); default DEFAULT_PAGE_SIZE. */
+  pageSize: number | undefined;
 }
 
 export function parseCutoverArgs(args: string[]): CutoverArgs {
   let abort = false;
   let settleMs: number | undefined;
+  let pageSize: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? a.split(/=(.*)/s) : [a];
@@ -36,10 +39,16 @@ export function parseCutoverArgs(args: string[]): CutoverArgs {
       if (!/^\d+$/.test(v) || Number(v) > 600_000)
         throw fail(`--settle-ms must be an integer 0..600000, got ${v || 'nothing'}`);
       settleMs = Number(v);
+    } else if (flag === '--page-size') {
+      const v = inline ?? args[++i] ?? '';
+      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 10_000)
+        throw fail(`--page-size must be an integer 1..10000, got ${v || 'nothing'}`);
+      pageSize = Number(v);
     } else throw fail(`unknown flag ${a}`);
   }
   if (abort && settleMs !== undefined) throw fail('--settle-ms does not apply to --abort');
-  return { abort, settleMs };
+  if (abort && pageSize !== undefined) throw fail('--page-size does not apply to --abort');
+  return { abort, settleMs, pageSize };
 }
 
 export interface CutoverResult {
@@ -96,7 +105,8 @@ export async function cutoverCommand(
       log(`2/5 final sync from ${rtdb.describe}`);
       const sync = await migrateRtdb({
         db,
-        records: (domains) => readLive(rtdb.database, domains, DEFAULT_PAGE_SIZE),
+        records: (domains) =>
+          readLive(rtdb.database, domains, parsed.pageSize ?? DEFAULT_PAGE_SIZE),
         source: `rtdb:${new URL(env.rtdb.RTDB_URL!).host}`,
         dryRun: false,
         batchSize: 500,
