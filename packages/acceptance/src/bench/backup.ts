@@ -91,6 +91,7 @@ async function timedOps(stack: StartedStack, args: string[], env: Record<string,
   const ok = result.code === 0 && result.summary?.ok === true;
   if (!ok) console.error(result.output);
   const steps = stepSeconds(result.output, result.summary?.finished_at);
+  for (const { step, seconds } of steps) log(`  ${seconds} s  ${step}`);
   log(`ops ${args[0]}: ${ok ? 'ok' : `FAILED (exit ${result.code})`} in ${wall} s`);
   return {
     ...result,
