@@ -75,7 +75,7 @@ function stepSeconds(output: string, finishedAt?: string): { step: string; secon
   const end = finishedAt ? Date.parse(finishedAt) : NaN;
   return lines.map((m, i) => {
     const next = lines[i + 1] ? Date.parse(lines[i + 1]![1]!) : end;
-    return { step: m[2]!, seconds: Math.max(0, (next - Date.parse(m[1]!)) / 1000) };
+    return { step: m[2]!, seconds: round1(Math.max(0, (next - Date.parse(m[1]!)) / 1000)) };
   });
 }
 
