@@ -20,7 +20,7 @@ const U = UNIT_ROWS;
 /** `gen` generated rows numbered from unit `from` for `units` units: `g` runs over global numbers,
  * so that unique columns (proxies' ip and port, licenses' key) never repeat across rounds. */
 const series = (perUnit: number, from: number, units: number) =>
-  `generate_series(${from * perUnit + 1}, ${(from + units) * perUnit}) g`;
+  `generate_series(${from * perUnit + 1}::bigint, ${(from + units) * perUnit}) g`;
 
 /**
  * One round, one transaction, run as a superuser with session_replication_role = replica: the
