@@ -7,67 +7,34 @@
 // backup-init, backup; drill-db under its profile) shared by the tests of this file.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type StartedStack } from '../harness/stack.ts';
+import {
+  downWithDrill,
+  execIn,
+  LIVE_BUCKET,
+  OFFSITE_BUCKET,
+  type OpsRunSummary,
+  psqlIn,
+  runOps,
+  startBackupStack,
+  startDrillDb,
+} from '../harness/backup.ts';
+import type { StartedStack } from '../harness/stack.ts';
 
 let stack: StartedStack;
 
-interface RunSummary {
-  event: 'ops.run';
-  kind: string;
-  ok: boolean;
-  error: string | null;
-  run_id: number | null;
-  recorded: boolean;
-  bytes: number | null;
-  manifest?: string;
-  dump?: string;
-  tables?: number;
-  rows?: number;
-  rows_restored?: number;
-  mismatches?: { table: string }[];
-  from?: string;
-  objects?: number;
-  objects_restored?: number;
-  objects_bytes?: number;
-  objects_manifest?: string;
-  object_mismatches?: { key: string }[];
-  offsite?: {
-    configured: boolean;
-    bucket?: string;
-    files?: number;
-    bytes?: number;
-    seconds?: number;
-    bytes_per_second?: number | null;
-  };
-  rto_seconds?: number;
-  target?: string;
-  last_transaction_at?: string | null;
-  restore_seconds?: number;
-  wal_wait_seconds?: number;
-  wal_switch_lsn?: string;
-  wal_streamed_seconds?: number;
-}
-
 /** Runs `ops <args>` in the backup service; returns its exit code and final JSON summary line. */
-async function ops(args: string[]): Promise<{ code: number; output: string; summary: RunSummary }> {
-  const { code, output } = await stack.compose(['exec', '-T', 'backup', 'ops', ...args]);
-  const line = output
-    .split('\n')
-    .reverse()
-    .find((l) => l.startsWith('{"event":"ops.run"'));
-  expect(line, `ops ${args.join(' ')} printed no summary line:\n${output}`).toBeTruthy();
-  return { code, output, summary: JSON.parse(line!) as RunSummary };
+async function ops(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; output: string; summary: OpsRunSummary }> {
+  const { code, output, summary } = await runOps(stack, args, env);
+  expect(summary, `ops ${args.join(' ')} printed no summary line:\n${output}`).toBeTruthy();
+  return { code, output, summary: summary! };
 }
 
 /** psql in a service, quiet and unaligned, stopping at the first error. */
 const psql = (service: string, env: Record<string, string>, args: string[]) =>
-  stack.compose([
-    'exec',
-    '-T',
-    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-    service,
-    ...['psql', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', ...args],
-  ]);
+  psqlIn(stack, service, env, args);
 
 /** SQL on the live db over its loopback (trusted there, as upstream's pg_hba does). */
 async function liveSql(sql: string): Promise<string> {
@@ -81,21 +48,16 @@ const backupSql = (sql: string, env: Record<string, string> = {}) =>
   psql('backup', env, ['-c', sql]);
 
 const SEEDED = 40;
-const LIVE_BUCKET = 'botmox-artifacts';
-const OFFSITE_BUCKET = 'botmox-offsite';
 const OBJECTS = 12;
 
 /** bash in the backup service (its env: the S3 keys, the rclone remotes through `ops rclone`). */
 async function inBackup(script: string, env: Record<string, string> = {}): Promise<string> {
-  const { code, output } = await stack.compose([
-    'exec',
-    '-T',
-    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+  const { code, output } = await execIn(
+    stack,
     'backup',
-    'bash',
-    '-c',
-    `set -euo pipefail; ${script}`,
-  ]);
+    ['bash', '-c', `set -euo pipefail; ${script}`],
+    env,
+  );
   expect(code, output).toBe(0);
   return output.trim();
 }
@@ -119,24 +81,19 @@ async function bucketSums(bucket: string): Promise<Record<string, string>> {
 
 beforeAll(async () => {
   // The scheduler's first dump at once (its default waits for the stack to settle; the first
-  // base backup keeps its delay: the tests take one); a low lag limit (half a WAL segment), so that a stalled streamer shows in health soon; time
-  // between a killed streamer and its restart, to see health report the stop.
-  // The off-site target: a second bucket on the same S3 server, its own encryption password.
-  stack = await startStack({
-    services: ['backup', 'backend'],
-    env: (secrets) => ({
+  // base backup keeps its delay: the tests take one); a low lag limit (half a WAL segment), so
+  // that a stalled streamer shows in health soon; time between a killed streamer and its
+  // restart, to see health report the stop. The off-site target (the harness's): a second
+  // bucket on the same S3 server, its own encryption password.
+  stack = await startBackupStack({
+    services: ['backend'],
+    env: {
       BACKUP_FIRST_DUMP_DELAY_SECONDS: '0',
       BACKUP_WAL_MAX_LAG_BYTES: String(8 * 1024 * 1024),
       BACKUP_WAL_RESTART_SECONDS: '5',
-      OFFSITE_S3_ENDPOINT: 'http://minio:9000',
-      OFFSITE_S3_BUCKET: OFFSITE_BUCKET,
-      OFFSITE_S3_ACCESS_KEY: secrets.S3_ACCESS_KEY,
-      OFFSITE_S3_SECRET_KEY: secrets.S3_SECRET_KEY,
-      OFFSITE_ENCRYPTION_PASSWORD: randomBytes(24).toString('hex'),
-    }),
+    },
   });
-  const drill = await stack.compose(['--profile', 'drill', 'up', '-d', '--wait', 'drill-db']);
-  expect(drill.code, drill.output).toBe(0);
+  await startDrillDb(stack, 'dump');
 }, 300_000);
 
 afterAll(async () => {
@@ -146,9 +103,7 @@ afterAll(async () => {
     .split('\n')
     .filter((l) => /terminated by signal|crash of another/.test(l));
   if (crashes?.length) console.warn(`db crashed during the run:\n${crashes.join('\n')}`);
-  // With the profile, so that drill-db and its volume go too (the harness's down omits it).
-  await stack?.compose(['--profile', 'drill', 'down', '--volumes', '--timeout', '20']);
-  await stack?.down();
+  await downWithDrill(stack);
 }, 120_000);
 
 describe('the backup role and the db pg_hba rule', () => {
@@ -418,20 +373,10 @@ describe('the off-site copy (rclone crypt, a second bucket)', () => {
   }, 180_000);
 
   it('a backup whose off-site target refuses writes fails loudly and is recorded as failed', async () => {
-    const { code, output } = await stack.compose([
-      'exec',
-      '-T',
-      '-e',
-      'OFFSITE_S3_SECRET_KEY=not-the-secret',
-      'backup',
-      'ops',
-      'backup',
-      '--reason',
-      'acceptance-offsite-refused',
-    ]);
+    const { code, summary } = await ops(['backup', '--reason', 'acceptance-offsite-refused'], {
+      OFFSITE_S3_SECRET_KEY: 'not-the-secret',
+    });
     expect(code).not.toBe(0);
-    const line = output.split('\n').find((l) => l.startsWith('{"event":"ops.run"'));
-    const summary = JSON.parse(line!) as RunSummary;
     expect(summary).toMatchObject({ kind: 'dump', ok: false, recorded: true });
     expect(summary.error).toMatch(
       /^off-site copy to http:\/\/minio:9000 bucket botmox-offsite failed/,
@@ -493,11 +438,7 @@ async function signalStreamer(signal: 'STOP' | 'CONT' | 'KILL', then = 'true') {
 
 /** Restarts drill-db in PITR mode (it waits for the drill's restored data), then runs the drill. */
 async function pitrDrill(args: string[]) {
-  const up = await stack.compose(
-    ['--profile', 'drill', 'up', '-d', '--force-recreate', '--no-deps', 'drill-db'],
-    { DRILL_MODE: 'pitr' },
-  );
-  expect(up.code, up.output).toBe(0);
+  await startDrillDb(stack, 'pitr');
   return ops(['pitr-drill', ...args]);
 }
 
