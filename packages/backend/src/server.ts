@@ -2,6 +2,7 @@
 // it on shutdown (DESIGN §11): ready -> 503 at once, WebSocket clients get 1001, keep serving
 // with Connection: close for SHUTDOWN_DELAY_MS, stop listening, let in-flight requests finish
 // within SHUTDOWN_TIMEOUT_MS, then cut what is left and close the database.
+import { setTimeout as delay } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -147,9 +148,22 @@ export async function startServer(
   let stopStoreEvents: (() => void) | undefined;
   const followStoreEvents = () => {
     stopStoreEvents?.();
-    stopStoreEvents = repositoriesOf(dataBackend()).watchEvents?.((e) => hub.broadcast(e));
+    const feed = repositoriesOf(dataBackend()).watchEvents?.((e) => hub.broadcast(e));
+    stopStoreEvents = feed?.stop;
+    return feed?.loaded;
   };
-  followStoreEvents();
+  // Listen only once the feed has read what the store holds: a write served before that would
+  // pass for old data and send no event. A store that does not answer delays the start 15 s at
+  // most (the API does not depend on the feed).
+  const feedLoaded = followStoreEvents();
+  if (feedLoaded) {
+    const timedOut = Symbol('timed out');
+    const outcome = await Promise.race([feedLoaded, delay(15_000, timedOut, { ref: false })]);
+    if (outcome === timedOut)
+      logger.warn(
+        'the data store change feed is still loading; live events may miss changes until it has',
+      );
+  }
   switches.onChange((now, before) => {
     if (now.dataBackend !== before.dataBackend) followStoreEvents();
   });

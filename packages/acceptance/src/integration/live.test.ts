@@ -65,7 +65,10 @@ function listen(url: string, protocols?: string[]): Promise<Listener> {
             const hit = events.find(pred);
             if (hit) return Promise.resolve(hit);
             return new Promise((res, rej) => {
-              const timer = setTimeout(() => rej(new Error('no such event in time')), ms);
+              const timer = setTimeout(
+                () => rej(new Error(`no such event in time; got ${JSON.stringify(events)}`)),
+                ms,
+              );
               waiters.push({ pred, resolve: (e) => (clearTimeout(timer), res(e)) });
             });
           },

@@ -28,7 +28,11 @@ export interface Repositories {
    * The store's own change feed, where it has one beside Postgres's NOTIFY (RTDB: its child
    * events), as LiveEvents until the returned function is called.
    */
-  watchEvents?(emit: (event: LiveEvent) => void): () => void;
+  /**
+   * The store's own change feed as live events (RTDB); `loaded` settles once what the store
+   * already held is read, so that every later change is news.
+   */
+  watchEvents?(emit: (event: LiveEvent) => void): { stop: () => void; loaded: Promise<void> };
 }
 
 export function kyselyRepositories(db: Db): Repositories {

@@ -30,7 +30,10 @@ const now = () => new Date().toISOString();
  * calls for what a node already holds come first and are not news: they only fill the bots'
  * state, until the node's first value (which the SDK raises after them) says they are over.
  */
-export function watchRtdbEvents(database: Database, emit: (event: LiveEvent) => void): () => void {
+export function watchRtdbEvents(
+  database: Database,
+  emit: (event: LiveEvent) => void,
+): { stop: () => void; loaded: Promise<void> } {
   const bots = new Map<string, BotFields>();
   let botsLoaded = false;
   let operationsLoaded = false;
@@ -95,19 +98,22 @@ export function watchRtdbEvents(database: Database, emit: (event: LiveEvent) => 
   operationsRef.on('child_added', onOperationAdded);
   // once('value') rather than get(): the stand-in serves only the former (DESIGN §4).
   // A failed read leaves that node's events off; the API itself does not depend on them.
-  botsRef.once('value').then(
-    () => (botsLoaded = true),
-    () => {},
-  );
-  operationsRef.once('value').then(
-    () => (operationsLoaded = true),
-    () => {},
-  );
+  const loaded = Promise.all([
+    botsRef.once('value').then(
+      () => void (botsLoaded = true),
+      () => {},
+    ),
+    operationsRef.once('value').then(
+      () => void (operationsLoaded = true),
+      () => {},
+    ),
+  ]).then(() => {});
 
-  return () => {
+  const stop = () => {
     botsRef.off('child_added', onBotAdded);
     botsRef.off('child_changed', onBotChanged);
     botsRef.off('child_removed', onBotRemoved);
     operationsRef.off('child_added', onOperationAdded);
   };
+  return { stop, loaded };
 }
