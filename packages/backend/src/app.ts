@@ -43,7 +43,12 @@ export interface AppDeps {
   /** Caches of list responses, kept fresh by the caller (server.ts) from the events listener. */
   listCaches?: ListCaches;
   /** The runtime switches (cutover); without them WRITE_FREEZE and DATA_BACKEND decide. */
-  runtime?: { writeFreeze(): boolean; dataBackend(): 'supabase' | 'rtdb' };
+  runtime?: {
+    writeFreeze(): boolean;
+    dataBackend(): 'supabase' | 'rtdb';
+    /** Counts a write past the freeze check until it is answered (the cutover waits for it). */
+    beginWrite?(): () => void;
+  };
   /** The latest backup and restore drill runs (ops.runs); without it health reports nulls. */
   backupStatus?: BackupStatusReader;
 }
@@ -58,6 +63,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
     verify,
     writeFreeze: () => config.writeFreeze || (deps.runtime?.writeFreeze() ?? false),
     writeFreezeRetryAfterSeconds: config.writeFreezeRetryAfterSeconds,
+    ...(deps.runtime?.beginWrite ? { beginWrite: deps.runtime.beginWrite } : {}),
     validateResponses: deps.validateResponses ?? false,
   };
 

@@ -3,13 +3,15 @@
 // with Connection: close for SHUTDOWN_DELAY_MS, stop listening, let in-flight requests finish
 // within SHUTDOWN_TIMEOUT_MS, then cut what is left and close the database.
 import { setTimeout as delay } from 'node:timers/promises';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { createApp, type AppState } from './app.ts';
 import { repositoriesFor, switchingRepositories, type Repositories } from './domains/index.ts';
-import { RuntimeSwitches, type DataBackend } from './platform/runtime-switches.ts';
+import { RuntimeSwitches, WritesInFlight, type DataBackend } from './platform/runtime-switches.ts';
 import { createTokenVerifier } from './platform/auth.ts';
 import { createDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { opsRunsBackupStatus } from './platform/backups.ts';
@@ -60,9 +62,14 @@ export async function startServer(
     : undefined;
   // The runtime switches (cutover) are read before anything serves: a replica restarted after a
   // cutover starts on the backend the switch names, whatever DATA_BACKEND says.
+  // Each replica reports at every poll what it applies and the writes it is still answering,
+  // so that a cutover waits for all of them (ops.runtime_switch_acks).
+  const writes = new WritesInFlight();
   const switches = new RuntimeSwitches(database?.db, {
     pollMs: config.runtimePollMs,
     log: logger,
+    replica: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    writes,
   });
   await switches.start();
   const dataBackend = (): DataBackend => switches.current.dataBackend ?? config.dataBackend;
@@ -121,7 +128,11 @@ export async function startServer(
     verify,
     validateResponses: options.validateResponses ?? false,
     listCaches,
-    runtime: { writeFreeze: () => switches.current.writeFreeze, dataBackend },
+    runtime: {
+      writeFreeze: () => switches.current.writeFreeze,
+      dataBackend,
+      beginWrite: () => writes.begin(),
+    },
     ...(artifacts ? { artifacts } : {}),
     ...(database ? { backupStatus: opsRunsBackupStatus(database.db) } : {}),
   });
@@ -223,7 +234,7 @@ export async function startServer(
       clearInterval(reaper);
       await events?.stop();
       stopStoreEvents?.();
-      switches.stop();
+      await switches.stop();
       await Promise.all(Object.values(built).map((r) => r.close?.()));
       await database?.close();
       logger.info('stopped');

@@ -170,7 +170,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
 
   /**
    * RTDB -> Postgres for every replica at once (issue 15, phase 5): freeze writes, final sync,
-   * parity, switch, lift the freeze. `[--settle-ms N] [--page-size N]`, or `--abort` to lift a freeze left on by
+   * parity, switch, lift the freeze (it waits until every replica reports the freeze, ops.runtime_switch_acks). `[--settle-ms N] [--page-size N]`, or `--abort` to lift a freeze left on by
    * a failed parity. Exit 1 when parity refused the switch.
    */
   async cutover(args) {

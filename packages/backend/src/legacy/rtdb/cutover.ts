@@ -2,14 +2,21 @@
 // RTDB to Postgres in one command, through the runtime switches every replica polls
 // (platform/runtime-switches.ts):
 //   1. freeze: every write answers 503 + Retry-After on every replica, reads keep working;
-//   2. settle: wait until every replica has seen the freeze and finished writes begun before it;
+//   2. settle: wait until every live replica reports (ops.runtime_switch_acks) that it applies the
+//      freeze and answers no write begun before it; a replica silent for three polls counts as
+//      gone; when none reports at all (replicas older than the table), wait two polls instead;
 //   3. final sync: migrate:rtdb from the live RTDB (what changed since the last run);
 //   4. parity (full); when it fails the freeze stays on, so nothing diverges, and the command
 //      says how to go back (--abort);
 //   5. switch every replica to supabase and lift the freeze; report how long writes were frozen.
 import type { Db } from '../../platform/db/database.ts';
 import { createDatabase } from '../../platform/db/database.ts';
-import { readSwitches, writeSwitches } from '../../platform/runtime-switches.ts';
+import {
+  readAcks,
+  readSwitches,
+  writeSwitches,
+  type SwitchAck,
+} from '../../platform/runtime-switches.ts';
 import { openRtdb, RtdbInputError } from './command.ts';
 import type { RtdbEnv } from './firebase.ts';
 import { DEFAULT_PAGE_SIZE, readLive } from './live-reader.ts';
@@ -20,7 +27,7 @@ const fail = (message: string) => new RtdbInputError(`cutover: ${message}`);
 
 export interface CutoverArgs {
   abort: boolean;
-  /** How long to wait after freezing; default: two polls of the replicas plus a second. */
+  /** At least this long after freezing (on top of the replicas' reports); default 0. */
   settleMs: number | undefined;
   /** Records per query of the final sync (migrate:rtdb --page-size); default DEFAULT_PAGE_SIZE. */
   pageSize: number | undefined;
@@ -62,6 +69,51 @@ export interface CutoverResult {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const since = (iso: string) => Math.round(Date.now() - Date.parse(iso)) / 1000;
 
+/** The longest the cutover waits for every replica to report the freeze. */
+const ACK_TIMEOUT_MS = 60_000;
+
+const describeAck = (a: SwitchAck) =>
+  `${a.replica} (${a.writeFreeze ? 'frozen' : 'not frozen'}, ${a.writesInFlight} write(s) in flight, seen ${a.seenAt})`;
+
+/**
+ * Waits until every replica heard from in the last three polls reports, from a poll after the
+ * freeze began, that it applies the freeze and has no write in flight; returns those replicas.
+ * Without any report (replicas older than ops.runtime_switch_acks) it waits two polls and a
+ * second, as before. On timeout the freeze stays on and the error names the replicas.
+ */
+async function waitForFreeze(
+  db: Db,
+  frozenAt: string,
+  pollMs: number,
+  log: (line: string) => void,
+): Promise<SwitchAck[]> {
+  const liveWithinMs = 3 * pollMs + 2000;
+  const deadline = Date.now() + ACK_TIMEOUT_MS;
+  const frozenMs = Date.parse(frozenAt);
+  let first = true;
+  for (;;) {
+    const acks = await readAcks(db, liveWithinMs);
+    if (acks.length === 0 && first) {
+      log(`   no replica reports its switches; waiting two polls (${2 * pollMs + 1000} ms)`);
+      await sleep(2 * pollMs + 1000);
+      return [];
+    }
+    first = false;
+    const pending = acks.filter(
+      (a) => !(a.writeFreeze && Date.parse(a.seenAt) >= frozenMs && a.writesInFlight === 0),
+    );
+    if (pending.length === 0) return acks;
+    if (Date.now() > deadline) {
+      throw fail(
+        `not every replica applied the freeze within ${ACK_TIMEOUT_MS / 1000} s: ` +
+          `${pending.map(describeAck).join('; ')}. Writes stay frozen: run cli cutover again, ` +
+          `or cli cutover --abort to lift the freeze and keep serving from RTDB`,
+      );
+    }
+    await sleep(Math.min(250, pollMs));
+  }
+}
+
 async function abort(db: Db, log: (line: string) => void): Promise<void> {
   const now = await readSwitches(db);
   if (now.dataBackend === 'supabase')
@@ -98,9 +150,14 @@ export async function cutoverCommand(
     try {
       const frozen = await writeSwitches(db, { writeFreeze: true });
       const frozenAt = frozen.frozenAt!;
-      const settle = parsed.settleMs ?? 2 * env.pollMs + 1000;
-      log(`1/5 writes frozen on every replica (503 + Retry-After); settling ${settle} ms`);
-      await sleep(settle);
+      log('1/5 writes frozen (503 + Retry-After); waiting for every replica to apply it');
+      if (parsed.settleMs) await sleep(parsed.settleMs);
+      const replicas = await waitForFreeze(db, frozenAt, env.pollMs, log);
+      if (replicas.length > 0) {
+        log(
+          `   ${replicas.length} replica(s) frozen with no write in flight after ${since(frozenAt)} s`,
+        );
+      }
 
       log(`2/5 final sync from ${rtdb.describe}`);
       const sync = await migrateRtdb({

@@ -28,6 +28,8 @@ export interface MountContext {
   verify: TokenVerifier;
   writeFreeze: () => boolean;
   writeFreezeRetryAfterSeconds: number;
+  /** Counts a write that got past the freeze until its response is done (cutover). */
+  beginWrite?: () => () => void;
   /** Check every response against its schema (tests); a mismatch is a 500 and a log line. */
   validateResponses: boolean;
 }
@@ -63,16 +65,21 @@ export function mount<E extends Endpoint>(
   const chain: RequestHandler[] = [];
   if (e.auth) chain.push(requireRole(ctx.verify));
   if (e.write) {
-    chain.push((_req, _res, next) =>
-      next(
-        ctx.writeFreeze()
-          ? unavailable(
-              'Writes are frozen for a data migration; try again later.',
-              ctx.writeFreezeRetryAfterSeconds,
-            )
-          : undefined,
-      ),
-    );
+    chain.push((_req, res, next) => {
+      if (ctx.writeFreeze()) {
+        next(
+          unavailable(
+            'Writes are frozen for a data migration; try again later.',
+            ctx.writeFreezeRetryAfterSeconds,
+          ),
+        );
+        return;
+      }
+      const end = ctx.beginWrite?.();
+      // 'close' comes for every response, finished or cut off.
+      if (end) res.once('close', end);
+      next();
+    });
   }
   chain.push(async (req, res) => {
     if (e.body && req.headers['content-type'] && !req.is('application/json')) {
