@@ -49,8 +49,6 @@ export interface RunningServer {
   shutdown(reason?: string): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export async function startServer(
   config: Config,
   options: StartOptions = {},
@@ -216,7 +214,7 @@ export async function startServer(
       state.draining = true;
       clearInterval(sweep);
       hub.close(1001, 'server shutting down');
-      await sleep(config.shutdownDelayMs);
+      await delay(config.shutdownDelayMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets whose request began before the drain go idle later: close them then.
       server.closeIdleConnections();
@@ -224,7 +222,7 @@ export async function startServer(
       void closed.finally(() => clearInterval(reaper));
       const timedOut = await Promise.race([
         closed.then(() => false),
-        sleep(config.shutdownTimeoutMs).then(() => true),
+        delay(config.shutdownTimeoutMs).then(() => true),
       ]);
       if (timedOut) {
         logger.warn('in-flight requests did not finish in time; closing their connections');
