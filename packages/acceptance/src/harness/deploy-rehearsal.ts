@@ -8,6 +8,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { mintJwt } from '@bot-mox/backend/test-support';
+import { ApiClient } from '@bot-mox/contracts/client';
 import { Agent, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
 import { loadManifest, repoRoot } from './manifest.ts';
 import { imageTagUnderTest, STACK_DOMAIN } from './stack.ts';
@@ -60,6 +61,8 @@ export interface DeployRehearsal {
   /** https://<host>.localhost/<path>, answered by the VPS's Caddy (needs a deployed Caddy). */
   url(host: 'app' | 'api', pathAndQuery?: string): string;
   fetch(url: string, init?: RequestInit): Promise<Response>;
+  /** The typed API client through the VPS's Caddy, signed in with `token`. */
+  api(token: string): ApiClient;
   /** The image_tag that /api/v1/health reports through Caddy. */
   liveTag(): Promise<string>;
   mintToken(): Promise<string>;
@@ -244,6 +247,14 @@ export async function startDeployRehearsal(): Promise<DeployRehearsal> {
       },
       url,
       fetch: fetchVps,
+      api: (token) =>
+        new ApiClient({
+          baseUrl: url('api', ''),
+          getToken: () => token,
+          // undici's own fetch (the VPS's Caddy CA): the same API as the global one.
+          fetchImpl: ((input: string, init: RequestInit) =>
+            fetchVps(input, init)) as unknown as typeof fetch,
+        }),
       liveTag: async () => {
         const res = await fetchVps(url('api', '/api/v1/health'));
         return ((await res.json()) as { image_tag: string }).image_tag;

@@ -2,6 +2,7 @@
 // as the deploy workflows do it: scripts/deploy-vps.sh and scripts/rollback-vps.sh on a VPS
 // bootstrapped by scripts/vps-bootstrap.sh, images pulled from the registry only. One VPS for
 // the whole file; the cases run in order, each starting from the release the previous left.
+import { endpoints } from '@bot-mox/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   B_MIGRATION,
@@ -169,18 +170,15 @@ describe('deploy and rollback on the VPS simulator', { timeout: 900_000 }, () =>
       `exec -T db psql -h 127.0.0.1 -U postgres -tAc "select count(*) from supabase_migrations.schema_migrations where version = '${B_MIGRATION.split('_')[0]}'"`,
     );
     expect(schema.stdout.trim()).toBe('1');
-    const auth = {
-      authorization: `Bearer ${await r.mintToken()}`,
-      'content-type': 'application/json',
-    };
-    const created = await r.fetch(r.url('api', '/api/v1/bots'), {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ name: 'after-rollback', project: 'wow_tbc' }),
+    // A, rolled back onto B's schema, still writes and reads.
+    const api = r.api(await r.mintToken());
+    const created = await api.call(endpoints.createBots, {
+      body: { name: 'after-rollback', project: 'wow_tbc' },
     });
-    expect(created.status, await created.clone().text()).toBe(201);
-    const list = await r.fetch(r.url('api', '/api/v1/bots?limit=5'), { headers: auth });
-    expect(list.status).toBe(200);
+    expect(created.name).toBe('after-rollback');
+    expect(await api.call(endpoints.getBots, { params: { id: created.id } })).toEqual(created);
+    const list = await api.call(endpoints.listBots, { query: { limit: 5 } });
+    expect(list.items.length).toBeGreaterThan(0);
     expect(await newLines()).toMatchObject([
       { kind: 'rollback', tag: r.tags.a, previous_tag: r.tags.b, result: 'ok' },
     ]);
