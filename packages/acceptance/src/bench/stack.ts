@@ -7,20 +7,21 @@
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createHistogram, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { GenericContainer, getContainerRuntimeClient, Wait } from 'testcontainers';
-import { Pool } from 'undici';
 import { loadManifest, repoRoot } from '../harness/manifest.ts';
 import { nginxPeer } from '../harness/nginx.ts';
 import { startStack, type StartedStack } from '../harness/stack.ts';
+import { runFixedRate, type FixedRateTarget } from './fixed-rate.ts';
 
 const run = promisify(execFile);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
+/** BENCH_CADDY_VARIANTS=0 skips the Caddyfile variants (caddyVariants), about 2 minutes. */
+const WITH_VARIANTS = process.env.BENCH_CADDY_VARIANTS !== '0';
 const SEED_BOTS = 500;
 const CONNECTIONS = 10;
 /** A realistic load for one VPS (the issue's figure); near Caddy's closed-loop rps here. */
@@ -44,11 +45,22 @@ function toMiB(text: string): number {
   return Math.round(Number(m[1]) * factor * 10) / 10;
 }
 
-/** CPU time a container has used so far, in ns (Docker's stats API: cgroup v1 and v2 alike). */
-async function cpuNs(containerId: string): Promise<number> {
+/**
+ * CPU time a container has used so far, in ns, and its CFS throttling counters (Docker's stats
+ * API: cgroup v1 and v2 alike). A throttled period is one where the container used up its CPU
+ * limit (`cpus`) before the 100 ms period ended and waited for the next: up to ~100 ms of
+ * latency for whatever it was serving then.
+ */
+async function cpuStats(containerId: string) {
   const client = await getContainerRuntimeClient();
   const stats = await client.container.dockerode.getContainer(containerId).stats({ stream: false });
-  return stats.cpu_stats.cpu_usage.total_usage;
+  const throttling = stats.cpu_stats.throttling_data;
+  return {
+    ns: stats.cpu_stats.cpu_usage.total_usage,
+    periods: throttling.periods,
+    throttledPeriods: throttling.throttled_periods,
+    throttledNs: throttling.throttled_time,
+  };
 }
 
 type Metered = Record<string, string>;
@@ -61,23 +73,35 @@ type Metered = Record<string, string>;
 async function withCpuPerRequest<T extends { requests: number }>(
   metered: Metered,
   phase: () => Promise<T>,
-): Promise<T & { cpu_us_per_request: Record<string, number | null> }> {
+) {
   const ids = Object.entries(metered);
-  const before = await Promise.all(ids.map(([, id]) => cpuNs(id)));
+  const before = await Promise.all(ids.map(([, id]) => cpuStats(id)));
   const started = process.cpuUsage();
   const result = await phase();
   const client = process.cpuUsage(started);
-  const after = await Promise.all(ids.map(([, id]) => cpuNs(id)));
+  const after = await Promise.all(ids.map(([, id]) => cpuStats(id)));
   const requests = Math.max(result.requests, 1);
   const cpuUsPerRequest: Record<string, number | null> = {
     load_generator: Math.round((client.user + client.system) / requests),
   };
+  const cfsThrottling: Record<
+    string,
+    { periods: number; throttled_periods: number; throttled_ms: number } | null
+  > = {};
   ids.forEach(([name], i) => {
-    const ns = after[i]! - before[i]!;
+    const [b, a] = [before[i]!, after[i]!];
     // A counter that went back means the container restarted during the phase: no figure.
-    cpuUsPerRequest[name] = ns < 0 ? null : Math.round(ns / 1000 / requests);
+    const restarted = a.ns < b.ns;
+    cpuUsPerRequest[name] = restarted ? null : Math.round((a.ns - b.ns) / 1000 / requests);
+    cfsThrottling[name] = restarted
+      ? null
+      : {
+          periods: a.periods - b.periods,
+          throttled_periods: a.throttledPeriods - b.throttledPeriods,
+          throttled_ms: Math.round((a.throttledNs - b.throttledNs) / 1e6),
+        };
   });
-  return { ...result, cpu_us_per_request: cpuUsPerRequest };
+  return { ...result, cpu_us_per_request: cpuUsPerRequest, cfs_throttling: cfsThrottling };
 }
 
 /** As many requests as the path takes: `CONNECTIONS` connections, each sending on each answer. */
@@ -101,79 +125,16 @@ async function load(metered: Metered, opts: autocannon.Options) {
   });
 }
 
-interface Target {
-  url: string;
-  headers: Record<string, string>;
-  servername?: string;
-}
+type Target = FixedRateTarget;
 
 /**
- * `FIXED_RATE` requests per second for `LOAD_SECONDS`, one every 1/rate s whatever the answers
- * do (open loop), over a keep-alive pool of `CONNECTIONS`. Not autocannon's overallRate: that
- * sends each connection's share of a second back to back at the start of the second
- * (mcollina/autocannon#174) and keeps latencies in whole milliseconds, too coarse here.
- * Latency runs from the call (so waiting for a free connection counts) to the body's last byte.
+ * `FIXED_RATE` requests per second for `LOAD_SECONDS` (open loop: fixed-rate.ts), from a worker
+ * thread with nothing else on its event loop; this thread only reads the CPU counters around it.
  */
-async function fixedRate(metered: Metered, target: Target) {
-  const { origin, pathname, search } = new URL(target.url);
-  const pool = new Pool(origin, {
-    connections: CONNECTIONS,
-    connect: { rejectUnauthorized: false, servername: target.servername },
-  });
-  try {
-    return await withCpuPerRequest(metered, async () => {
-      const latencyUs = createHistogram();
-      const lateUs = createHistogram();
-      const non2xxStatuses: Record<string, number> = {};
-      let errors = 0;
-      const send = async () => {
-        const sent = performance.now();
-        try {
-          const res = await pool.request({
-            path: pathname + search,
-            method: 'GET',
-            headers: target.headers,
-            // As autocannon: later than 10 s (waiting for a connection included) is an error.
-            signal: AbortSignal.timeout(10_000),
-          });
-          await res.body.dump({ limit: Infinity });
-          if (res.statusCode < 200 || res.statusCode >= 300) {
-            non2xxStatuses[res.statusCode] = (non2xxStatuses[res.statusCode] ?? 0) + 1;
-          } else latencyUs.record(Math.max(1, Math.round((performance.now() - sent) * 1000)));
-        } catch {
-          errors++;
-        }
-      };
-      const total = FIXED_RATE * LOAD_SECONDS;
-      const started = performance.now();
-      const inFlight: Promise<void>[] = [];
-      for (let i = 0; i < total; i++) {
-        const due = started + (i * 1000) / FIXED_RATE;
-        const wait = due - performance.now();
-        if (wait >= 1) await sleep(Math.floor(wait));
-        lateUs.record(Math.max(1, Math.round((performance.now() - due) * 1000)));
-        inFlight.push(send());
-      }
-      await Promise.all(inFlight);
-      const seconds = (performance.now() - started) / 1000;
-      const ms = (us: number) => Math.round(us / 10) / 100;
-      return {
-        requests: latencyUs.count,
-        rps_target: FIXED_RATE,
-        rps_achieved: Math.round(latencyUs.count / seconds),
-        p50_ms: ms(latencyUs.percentile(50)),
-        p99_ms: ms(latencyUs.percentile(99)),
-        max_ms: ms(latencyUs.max),
-        // How late the generator itself sent (timer granularity, a busy event loop).
-        send_lateness_p99_ms: ms(lateUs.percentile(99)),
-        non2xx: Object.values(non2xxStatuses).reduce((sum, n) => sum + n, 0),
-        non2xx_statuses: non2xxStatuses,
-        errors,
-      };
-    });
-  } finally {
-    await pool.close();
-  }
+function fixedRate(metered: Metered, target: Target) {
+  return withCpuPerRequest(metered, () =>
+    runFixedRate({ target, rate: FIXED_RATE, seconds: LOAD_SECONDS, connections: CONNECTIONS }),
+  );
 }
 
 /** Waits until `opts` answers 200: a proxy just started may still be setting up its TLS. */
@@ -276,6 +237,42 @@ async function throughput(
   }
 }
 
+/**
+ * A second Caddy like the stack's (image, env, CPU limit) on the stack's app network, where
+ * `backend` resolves, serving `caddyfile` and `files`.
+ */
+async function startCaddy(
+  stack: StartedStack,
+  caddyfile: string,
+  files: { content: string | Buffer; target: string }[] = [],
+) {
+  const { info: running, cpus } = await stackCaddy(stack);
+  const network = `${stack.projectName}_app`;
+  const caddy = await new GenericContainer(running.Config.Image)
+    .withEnvironment(
+      Object.fromEntries(running.Config.Env.map((kv) => kv.split(/=(.*)/s).slice(0, 2))),
+    )
+    .withNetworkMode(network)
+    .withCopyContentToContainer([{ content: caddyfile, target: '/etc/caddy/Caddyfile' }, ...files])
+    .withResourcesQuota({ cpu: cpus })
+    .withWaitStrategy(Wait.forLogMessage('serving initial configuration'))
+    .start();
+  const opts = {
+    url: `https://${caddy.getIpAddress(network)}:443/api/v1/bots?limit=50&status=running`,
+    servername: 'api.localhost',
+    headers: { host: 'api.localhost' },
+  };
+  return { caddy, cpus, opts };
+}
+
+const readCaddyfile = () => readFile(path.join(repoRoot, 'deploy/caddy/Caddyfile'), 'utf8');
+
+/** `text` with `pattern` replaced; throws when the Caddyfile no longer has what a variant edits. */
+function edit(text: string, pattern: RegExp, replacement: string, what: string) {
+  if (!pattern.test(text)) throw new Error(`deploy/caddy/Caddyfile: ${what} not found`);
+  return text.replace(pattern, replacement);
+}
+
 // The ceiling for any path through Caddy on this machine: the stack's own Caddy (image, env,
 // CPU limit, and deploy/caddy/Caddyfile with its TLS, access log and headers) with the API's
 // reverse_proxy swapped for the same response body served from a file: no proxy hop, no backend.
@@ -283,37 +280,79 @@ const API_PROXY =
   /(\thandle \/api\/v1\/\* \{\n)\t\treverse_proxy [^\n]*\{\n[\s\S]*?\n\t\t\}\n(\t\}\n)/;
 
 async function caddyStaticCeiling(stack: StartedStack, body: Buffer) {
-  const { info: running, cpus } = await stackCaddy(stack);
-  const caddyfile = await readFile(path.join(repoRoot, 'deploy/caddy/Caddyfile'), 'utf8');
-  if (!API_PROXY.test(caddyfile)) {
-    throw new Error('deploy/caddy/Caddyfile: no `handle /api/v1/* { reverse_proxy {…} }` block');
-  }
-  const caddy = await new GenericContainer(running.Config.Image)
-    .withEnvironment(
-      Object.fromEntries(running.Config.Env.map((kv) => kv.split(/=(.*)/s).slice(0, 2))),
-    )
-    .withCopyContentToContainer([
-      {
-        content: caddyfile.replace(
-          API_PROXY,
-          '$1\t\trewrite * /body.json\n\t\tfile_server {\n\t\t\troot /srv\n\t\t}\n$2',
-        ),
-        target: '/etc/caddy/Caddyfile',
-      },
-      { content: body, target: '/srv/body.json' },
-    ])
-    .withResourcesQuota({ cpu: cpus })
-    .withWaitStrategy(Wait.forLogMessage('serving initial configuration'))
-    .start();
+  const caddyfile = edit(
+    await readCaddyfile(),
+    API_PROXY,
+    '$1\t\trewrite * /body.json\n\t\tfile_server {\n\t\t\troot /srv\n\t\t}\n$2',
+    'the `handle /api/v1/* { reverse_proxy {…} }` block',
+  );
+  const { caddy, cpus, opts } = await startCaddy(stack, caddyfile, [
+    { content: body, target: '/srv/body.json' },
+  ]);
   try {
-    const url = `https://${caddy.getIpAddress(caddy.getNetworkNames()[0]!)}:443/api/v1/bots`;
-    const opts = { url, servername: 'api.localhost', headers: { host: 'api.localhost' } };
     // The internal CA issues the site's certificate just after start.
     await untilOk('the ceiling Caddy', opts);
     return { ...(await load({ caddy: caddy.getId() }, opts)), caddy_cpus: cpus };
   } finally {
     await caddy.stop();
   }
+}
+
+// What each part of the api site's config costs per proxied request: the same Caddyfile with one
+// part taken out, each in a Caddy of its own. Measurements only: a part goes from the deployed
+// Caddyfile only if stack.test still passes without it.
+const VARIANTS: Record<string, (caddyfile: string) => string> = {
+  as_deployed: (c) => c,
+  no_body_limit_expression: (c) =>
+    edit(
+      c,
+      /\t@body_over_limit expression [^\n]*\n\terror @body_over_limit 413\n/,
+      '',
+      'the body-limit expression matcher',
+    ),
+  no_encode_on_api: (c) =>
+    edit(c, /\timport compress-text \/api\/v1\/\*\n/, '', "the api site's compress-text"),
+  no_header_blocks: (c) =>
+    edit(
+      edit(c, /(\(common\) \{[\s\S]*?)\timport security-headers\n/, '$1', "common's headers"),
+      /\theader \{\n\t\tAccess-Control-Allow-Origin[\s\S]*?\n\t\}\n/,
+      '',
+      "the api site's CORS header block",
+    ),
+  no_access_log: (c) => edit(c, /\tlog \{\n[\s\S]*?\n\t\}\n/, '', 'the access log block'),
+};
+VARIANTS.none_of_these = (c) =>
+  ['no_body_limit_expression', 'no_encode_on_api', 'no_header_blocks', 'no_access_log'].reduce(
+    (text, name) => VARIANTS[name]!(text),
+    c,
+  );
+
+async function caddyVariants(
+  stack: StartedStack,
+  backendId: string,
+  headers: Record<string, string>,
+) {
+  const deployed = await readCaddyfile();
+  // Every edit is checked before the first container starts.
+  const caddyfiles = Object.entries(VARIANTS).map(([name, variant]) => [name, variant(deployed)]);
+  // as_deployed again at the end: how far the machine's load drifted during the variants.
+  caddyfiles.push(['as_deployed_again', deployed]);
+  const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
+  for (const [name, caddyfile] of caddyfiles) {
+    const { caddy, opts } = await startCaddy(stack, caddyfile!);
+    try {
+      const target = { ...opts, headers: { ...opts.headers, ...headers } };
+      await untilOk(`the ${name} Caddy`, target);
+      const result = await load({ caddy: caddy.getId(), backend: backendId }, target);
+      results[name!] = result;
+      console.log(
+        `[bench:stack]   ${name}: ${result.rps} rps, Caddy ${result.cpu_us_per_request.caddy} µs/request`,
+      );
+    } finally {
+      await caddy.stop();
+    }
+  }
+  return results;
 }
 
 async function main() {
@@ -416,6 +455,13 @@ async function main() {
     );
     const ceiling = await caddyStaticCeiling(stack, body);
 
+    console.log('[bench:stack] load: Caddy with parts of its config taken out (variants)');
+    const variants = WITH_VARIANTS
+      ? await caddyVariants(stack, metered.backend, {
+          authorization: targets.direct.headers.authorization!,
+        })
+      : null;
+
     // Restarts during the run (restart policy) void that container's CPU figures.
     const restarts: Record<string, number> = {};
     for (const service of ['caddy', 'backend']) {
@@ -459,6 +505,7 @@ async function main() {
         },
         caddy_static_same_body: { ...ceiling, body_bytes: body.length },
         caddy_static_to_direct_rps: ratio(ceiling.rps, direct.rps),
+        caddy_config_variants: variants,
         restarts,
       },
       targets: TARGETS,
