@@ -45,7 +45,7 @@ export interface FixedRateResult {
  * (mcollina/autocannon#174) and keeps latencies in whole milliseconds, too coarse here.
  * Latency runs from the call (so waiting for a free connection counts) to the body's last byte.
  */
-async function generate({ target, rate, seconds, connections }: FixedRateOptions) {
+export async function generate({ target, rate, seconds, connections }: FixedRateOptions) {
   const { origin, pathname, search } = new URL(target.url);
   const pool = new Pool(origin, {
     connections,

@@ -15,7 +15,7 @@ import { GenericContainer, getContainerRuntimeClient, Wait } from 'testcontainer
 import { loadManifest, repoRoot } from '../harness/manifest.ts';
 import { nginxPeer } from '../harness/nginx.ts';
 import { startStack, type StartedStack } from '../harness/stack.ts';
-import { runFixedRate, type FixedRateTarget } from './fixed-rate.ts';
+import { generate, runFixedRate, type FixedRateTarget } from './fixed-rate.ts';
 
 const run = promisify(execFile);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
@@ -131,9 +131,10 @@ type Target = FixedRateTarget;
  * `FIXED_RATE` requests per second for `LOAD_SECONDS` (open loop: fixed-rate.ts), from a worker
  * thread with nothing else on its event loop; this thread only reads the CPU counters around it.
  */
-function fixedRate(metered: Metered, target: Target) {
+function fixedRate(metered: Metered, target: Target, thread: 'worker' | 'main' = 'worker') {
+  const options = { target, rate: FIXED_RATE, seconds: LOAD_SECONDS, connections: CONNECTIONS };
   return withCpuPerRequest(metered, () =>
-    runFixedRate({ target, rate: FIXED_RATE, seconds: LOAD_SECONDS, connections: CONNECTIONS }),
+    thread === 'worker' ? runFixedRate(options) : generate(options),
   );
 }
 
@@ -441,6 +442,11 @@ async function main() {
     console.log(`[bench:stack] load: ${FIXED_RATE} req/s fixed rate, through Caddy and direct`);
     const fixedViaCaddy = await fixedRate(metered, targets.caddy);
     const fixedDirect = await fixedRate(metered, targets.direct);
+    // The control: the same generator on this thread, as the bench ran it before.
+    const fixedOnMainThread = {
+      via_caddy: await fixedRate(metered, targets.caddy, 'main'),
+      direct: await fixedRate(metered, targets.direct, 'main'),
+    };
     const added = {
       p50_ms: Math.round((fixedViaCaddy.p50_ms - fixedDirect.p50_ms) * 100) / 100,
       p99_ms: Math.round((fixedViaCaddy.p99_ms - fixedDirect.p99_ms) * 100) / 100,
@@ -502,6 +508,7 @@ async function main() {
           direct: fixedDirect,
           added_by_caddy: added,
           at_rate: atRate,
+          generator_on_main_thread: fixedOnMainThread,
         },
         caddy_static_same_body: { ...ceiling, body_bytes: body.length },
         caddy_static_to_direct_rps: ratio(ceiling.rps, direct.rps),
