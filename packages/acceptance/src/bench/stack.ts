@@ -27,6 +27,8 @@ const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 /** BENCH_CADDY_VARIANTS=0 skips the Caddyfile variants (caddyVariants), about 2 minutes. */
 const WITH_VARIANTS = process.env.BENCH_CADDY_VARIANTS !== '0';
+/** Rounds of the variants, alternately forward and in reverse: more rounds, less noise. */
+const VARIANT_ROUNDS = Number(process.env.BENCH_VARIANT_ROUNDS ?? 2);
 const SEED_BOTS = 500;
 const CONNECTIONS = 10;
 /** A realistic load for one VPS (the issue's figure); near Caddy's closed-loop rps here. */
@@ -136,8 +138,10 @@ type Target = FixedRateTarget;
  * `FIXED_RATE` requests per second for `LOAD_SECONDS` (open loop: fixed-rate.ts), from a worker
  * thread with nothing else on its event loop; this thread only reads the CPU counters around it.
  */
-function fixedRate(metered: Metered, target: Target, thread: 'worker' | 'main' = 'worker') {
+async function fixedRate(metered: Metered, target: Target, thread: 'worker' | 'main' = 'worker') {
   const options = { target, rate: FIXED_RATE, seconds: LOAD_SECONDS, connections: CONNECTIONS };
+  // What the previous phase left queued (a saturated machine) drains before the counters start.
+  await sleep(2000);
   return withCpuPerRequest(metered, () =>
     thread === 'worker' ? runFixedRate(options) : generate(options),
   );
@@ -343,8 +347,8 @@ VARIANTS.none_of_these = (c) =>
   );
 
 /**
- * Each variant in a Caddy of its own, all started first; then two rounds of closed-loop load,
- * the second in reverse order, so that load from elsewhere on the machine drifting during the
+ * Each variant in a Caddy of its own, all started first; then `VARIANT_ROUNDS` rounds of
+ * closed-loop load, every other one in reverse order, so that load from elsewhere on the machine drifting during the
  * rounds hits the first and the last variants alike. Per variant: each run and their mean.
  */
 async function caddyVariants(
@@ -367,7 +371,10 @@ async function caddyVariants(
     }
     for (const { name, target } of started) await untilOk(`the ${name} Caddy`, target);
     const runs: Record<string, Awaited<ReturnType<typeof load>>[]> = {};
-    for (const round of [started, [...started].reverse()]) {
+    const rounds = Array.from({ length: VARIANT_ROUNDS }, (_, i) =>
+      i % 2 ? [...started].reverse() : started,
+    );
+    for (const round of rounds) {
       for (const { name, caddy, target } of round) {
         const result = await load({ caddy: caddy.getId(), backend: backendId }, target);
         (runs[name] ??= []).push(result);
