@@ -2,10 +2,13 @@
 // idle memory per service after 60 s, image sizes, and GET /api/v1/bots?limit=50 in the same run
 // through Caddy, through a peer proxy (Debian's nginx, same TLS, log and CPU limit) and directly
 // against the backend container, with the CPU each side spent per request; the latency Caddy
-// adds at a fixed 500 req/s; and the ceiling of any Caddy path here (Caddy serving the same
-// body from a file). Writes bench-results/stack.json.
+// adds at a fixed 500 req/s (generator in a worker thread: fixed-rate.ts); the ceiling of any
+// Caddy path here (Caddy serving the same body from a file); and what each part of the
+// Caddyfile costs (caddyVariants). Each phase has the CFS throttling of the containers it
+// meters and the host's load. Writes bench-results/stack.json.
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
@@ -108,7 +111,13 @@ async function withCpuPerRequest<T extends { requests: number }>(
           throttled_ms: Math.round((a.throttledNs - b.throttledNs) / 1e6),
         };
   });
-  return { ...result, cpu_us_per_request: cpuUsPerRequest, cfs_throttling: cfsThrottling };
+  return {
+    ...result,
+    cpu_us_per_request: cpuUsPerRequest,
+    cfs_throttling: cfsThrottling,
+    // The host's 1-minute load at the end of the phase: figures taken on a busy host mean little.
+    load_1min: Math.round(loadavg()[0]! * 10) / 10,
+  };
 }
 
 /** As many requests as the path takes: `CONNECTIONS` connections, each sending on each answer. */
