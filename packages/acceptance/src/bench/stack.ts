@@ -23,6 +23,7 @@ import {
 import { loadManifest, repoRoot } from '../harness/manifest.ts';
 import { nginxPeer } from '../harness/nginx.ts';
 import { startStack, type StartedStack } from '../harness/stack.ts';
+import { caddyfileVariants, edit } from './caddy-variants.ts';
 import { generate, runFixedRate, type FixedRateTarget } from './fixed-rate.ts';
 
 const run = promisify(execFile);
@@ -286,12 +287,6 @@ async function startCaddy(
 
 const readCaddyfile = () => readFile(path.join(repoRoot, 'deploy/caddy/Caddyfile'), 'utf8');
 
-/** `text` with `pattern` replaced; throws when the Caddyfile no longer has what a variant edits. */
-function edit(text: string, pattern: RegExp, replacement: string, what: string) {
-  if (!pattern.test(text)) throw new Error(`deploy/caddy/Caddyfile: ${what} not found`);
-  return text.replace(pattern, replacement);
-}
-
 // The ceiling for any path through Caddy on this machine: the stack's own Caddy (image, env,
 // CPU limit, and deploy/caddy/Caddyfile with its TLS, access log and headers) with the API's
 // reverse_proxy swapped for the same response body served from a file: no proxy hop, no backend.
@@ -317,44 +312,6 @@ async function caddyStaticCeiling(stack: StartedStack, body: Buffer) {
   }
 }
 
-// What each part of the api site's config costs per proxied request: the same Caddyfile with one
-// part taken out, each in a Caddy of its own. Measurements only: a part goes from the deployed
-// Caddyfile only if stack.test still passes without it.
-const VARIANTS: Record<string, (caddyfile: string) => string> = {
-  as_deployed: (c) => c,
-  no_body_limit_expression: (c) =>
-    edit(
-      c,
-      /\t@body_over_limit expression [^\n]*\n\terror @body_over_limit 413\n/,
-      '',
-      'the body-limit expression matcher',
-    ),
-  no_encode_on_api: (c) =>
-    edit(c, /\timport compress-text \/api\/v1\/\*\n/, '', "the api site's compress-text"),
-  no_header_blocks: (c) =>
-    edit(
-      edit(c, /(\(common\) \{[\s\S]*?)\timport security-headers\n/, '$1', "common's headers"),
-      /\theader \{\n\t\tAccess-Control-Allow-Origin[\s\S]*?\n\t\}\n/,
-      '',
-      "the api site's CORS header block",
-    ),
-  no_access_log: (c) => edit(c, /\tlog \{\n[\s\S]*?\n\t\}\n/, '', 'the access log block'),
-  // The access log without the request's and the response's headers and the TLS details, which
-  // Caddy 2.6 writes into every line.
-  access_log_lean: (c) =>
-    edit(
-      c,
-      /(\tlog \{\n[\s\S]*?)\t\tformat json\n/,
-      '$1\t\tformat filter {\n\t\t\twrap json\n\t\t\tfields {\n\t\t\t\trequest>headers delete\n\t\t\t\trequest>tls delete\n\t\t\t\tresp_headers delete\n\t\t\t}\n\t\t}\n',
-      "the access log's `format json`",
-    ),
-};
-VARIANTS.none_of_these = (c) =>
-  ['no_body_limit_expression', 'no_encode_on_api', 'no_header_blocks', 'no_access_log'].reduce(
-    (text, name) => VARIANTS[name]!(text),
-    c,
-  );
-
 /**
  * Each variant in a Caddy of its own, all started first; then `VARIANT_ROUNDS` rounds of
  * closed-loop load, every other one in reverse order, so that load from elsewhere on the machine drifting during the
@@ -365,15 +322,14 @@ async function caddyVariants(
   backendId: string,
   headers: Record<string, string>,
 ) {
-  const deployed = await readCaddyfile();
   // Every edit is checked before the first container starts.
-  const caddyfiles = Object.entries(VARIANTS).map(([name, variant]) => [name, variant(deployed)]);
+  const caddyfiles = Object.entries(caddyfileVariants(await readCaddyfile()));
   const started: { name: string; caddy: StartedTestContainer; target: Target }[] = [];
   try {
     for (const [name, caddyfile] of caddyfiles) {
-      const { caddy, opts } = await startCaddy(stack, caddyfile!);
+      const { caddy, opts } = await startCaddy(stack, caddyfile);
       started.push({
-        name: name!,
+        name,
         caddy,
         target: { ...opts, headers: { ...opts.headers, ...headers } },
       });
