@@ -2,29 +2,44 @@
 // idle memory per service after 60 s, image sizes, and GET /api/v1/bots?limit=50 in the same run
 // through Caddy, through a peer proxy (Debian's nginx, same TLS, log and CPU limit) and directly
 // against the backend container, with the CPU each side spent per request; the latency Caddy
-// adds at a fixed 500 req/s; and the ceiling of any Caddy path here (Caddy serving the same
-// body from a file). Writes bench-results/stack.json.
+// adds at a fixed 500 req/s (generator in a worker thread: fixed-rate.ts); the ceiling of any
+// Caddy path here (Caddy serving the same body from a file); and what each part of the
+// Caddyfile costs (caddyVariants). Each phase has the CFS throttling of the containers it
+// meters and the host's load. Writes bench-results/stack.json.
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import path from 'node:path';
-import { createHistogram, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
-import { GenericContainer, getContainerRuntimeClient, Wait } from 'testcontainers';
-import { Pool } from 'undici';
+import {
+  GenericContainer,
+  getContainerRuntimeClient,
+  type StartedTestContainer,
+  Wait,
+} from 'testcontainers';
 import { loadManifest, repoRoot } from '../harness/manifest.ts';
 import { nginxPeer } from '../harness/nginx.ts';
 import { startStack, type StartedStack } from '../harness/stack.ts';
+import { caddyfileVariants, edit } from './caddy-variants.ts';
+import { generate, runFixedRate, type FixedRateTarget } from './fixed-rate.ts';
 
 const run = promisify(execFile);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
+/** BENCH_CADDY_VARIANTS=0 skips the Caddyfile variants (caddyVariants), about 2 minutes. */
+const WITH_VARIANTS = process.env.BENCH_CADDY_VARIANTS !== '0';
+/** Rounds of the variants, alternately forward and in reverse: more rounds, less noise. */
+const VARIANT_ROUNDS = Number(process.env.BENCH_VARIANT_ROUNDS ?? 2);
 const SEED_BOTS = 500;
 const CONNECTIONS = 10;
-/** A realistic load for one VPS (the issue's figure); near Caddy's closed-loop rps here. */
-const FIXED_RATE = 500;
+/**
+ * A realistic load for one VPS (the issue's figure); near Caddy's closed-loop rps here, so on a
+ * busy host BENCH_FIXED_RATE (lower) measures the hop rather than a queue.
+ */
+const FIXED_RATE = Number(process.env.BENCH_FIXED_RATE ?? 500);
 const TARGETS = {
   upToHealthySeconds: 60,
   idleTotalMiB: 600,
@@ -44,11 +59,22 @@ function toMiB(text: string): number {
   return Math.round(Number(m[1]) * factor * 10) / 10;
 }
 
-/** CPU time a container has used so far, in ns (Docker's stats API: cgroup v1 and v2 alike). */
-async function cpuNs(containerId: string): Promise<number> {
+/**
+ * CPU time a container has used so far, in ns, and its CFS throttling counters (Docker's stats
+ * API: cgroup v1 and v2 alike). A throttled period is one where the container used up its CPU
+ * limit (`cpus`) before the 100 ms period ended and waited for the next: up to ~100 ms of
+ * latency for whatever it was serving then.
+ */
+async function cpuStats(containerId: string) {
   const client = await getContainerRuntimeClient();
   const stats = await client.container.dockerode.getContainer(containerId).stats({ stream: false });
-  return stats.cpu_stats.cpu_usage.total_usage;
+  const throttling = stats.cpu_stats.throttling_data;
+  return {
+    ns: stats.cpu_stats.cpu_usage.total_usage,
+    periods: throttling.periods,
+    throttledPeriods: throttling.throttled_periods,
+    throttledNs: throttling.throttled_time,
+  };
 }
 
 type Metered = Record<string, string>;
@@ -61,23 +87,41 @@ type Metered = Record<string, string>;
 async function withCpuPerRequest<T extends { requests: number }>(
   metered: Metered,
   phase: () => Promise<T>,
-): Promise<T & { cpu_us_per_request: Record<string, number | null> }> {
+) {
   const ids = Object.entries(metered);
-  const before = await Promise.all(ids.map(([, id]) => cpuNs(id)));
+  const before = await Promise.all(ids.map(([, id]) => cpuStats(id)));
   const started = process.cpuUsage();
   const result = await phase();
   const client = process.cpuUsage(started);
-  const after = await Promise.all(ids.map(([, id]) => cpuNs(id)));
+  const after = await Promise.all(ids.map(([, id]) => cpuStats(id)));
   const requests = Math.max(result.requests, 1);
   const cpuUsPerRequest: Record<string, number | null> = {
     load_generator: Math.round((client.user + client.system) / requests),
   };
+  const cfsThrottling: Record<
+    string,
+    { periods: number; throttled_periods: number; throttled_ms: number } | null
+  > = {};
   ids.forEach(([name], i) => {
-    const ns = after[i]! - before[i]!;
+    const [b, a] = [before[i]!, after[i]!];
     // A counter that went back means the container restarted during the phase: no figure.
-    cpuUsPerRequest[name] = ns < 0 ? null : Math.round(ns / 1000 / requests);
+    const restarted = a.ns < b.ns;
+    cpuUsPerRequest[name] = restarted ? null : Math.round((a.ns - b.ns) / 1000 / requests);
+    cfsThrottling[name] = restarted
+      ? null
+      : {
+          periods: a.periods - b.periods,
+          throttled_periods: a.throttledPeriods - b.throttledPeriods,
+          throttled_ms: Math.round((a.throttledNs - b.throttledNs) / 1e6),
+        };
   });
-  return { ...result, cpu_us_per_request: cpuUsPerRequest };
+  return {
+    ...result,
+    cpu_us_per_request: cpuUsPerRequest,
+    cfs_throttling: cfsThrottling,
+    // The host's 1-minute load at the end of the phase: figures taken on a busy host mean little.
+    load_1min: Math.round(loadavg()[0]! * 10) / 10,
+  };
 }
 
 /** As many requests as the path takes: `CONNECTIONS` connections, each sending on each answer. */
@@ -101,79 +145,19 @@ async function load(metered: Metered, opts: autocannon.Options) {
   });
 }
 
-interface Target {
-  url: string;
-  headers: Record<string, string>;
-  servername?: string;
-}
+type Target = FixedRateTarget;
 
 /**
- * `FIXED_RATE` requests per second for `LOAD_SECONDS`, one every 1/rate s whatever the answers
- * do (open loop), over a keep-alive pool of `CONNECTIONS`. Not autocannon's overallRate: that
- * sends each connection's share of a second back to back at the start of the second
- * (mcollina/autocannon#174) and keeps latencies in whole milliseconds, too coarse here.
- * Latency runs from the call (so waiting for a free connection counts) to the body's last byte.
+ * `FIXED_RATE` requests per second for `LOAD_SECONDS` (open loop: fixed-rate.ts), from a worker
+ * thread with nothing else on its event loop; this thread only reads the CPU counters around it.
  */
-async function fixedRate(metered: Metered, target: Target) {
-  const { origin, pathname, search } = new URL(target.url);
-  const pool = new Pool(origin, {
-    connections: CONNECTIONS,
-    connect: { rejectUnauthorized: false, servername: target.servername },
-  });
-  try {
-    return await withCpuPerRequest(metered, async () => {
-      const latencyUs = createHistogram();
-      const lateUs = createHistogram();
-      const non2xxStatuses: Record<string, number> = {};
-      let errors = 0;
-      const send = async () => {
-        const sent = performance.now();
-        try {
-          const res = await pool.request({
-            path: pathname + search,
-            method: 'GET',
-            headers: target.headers,
-            // As autocannon: later than 10 s (waiting for a connection included) is an error.
-            signal: AbortSignal.timeout(10_000),
-          });
-          await res.body.dump({ limit: Infinity });
-          if (res.statusCode < 200 || res.statusCode >= 300) {
-            non2xxStatuses[res.statusCode] = (non2xxStatuses[res.statusCode] ?? 0) + 1;
-          } else latencyUs.record(Math.max(1, Math.round((performance.now() - sent) * 1000)));
-        } catch {
-          errors++;
-        }
-      };
-      const total = FIXED_RATE * LOAD_SECONDS;
-      const started = performance.now();
-      const inFlight: Promise<void>[] = [];
-      for (let i = 0; i < total; i++) {
-        const due = started + (i * 1000) / FIXED_RATE;
-        const wait = due - performance.now();
-        if (wait >= 1) await sleep(Math.floor(wait));
-        lateUs.record(Math.max(1, Math.round((performance.now() - due) * 1000)));
-        inFlight.push(send());
-      }
-      await Promise.all(inFlight);
-      const seconds = (performance.now() - started) / 1000;
-      const ms = (us: number) => Math.round(us / 10) / 100;
-      return {
-        requests: latencyUs.count,
-        rps_target: FIXED_RATE,
-        rps_achieved: Math.round(latencyUs.count / seconds),
-        p50_ms: ms(latencyUs.percentile(50)),
-        p99_ms: ms(latencyUs.percentile(99)),
-        max_ms: ms(latencyUs.max),
-        // How late the generator itself sent (timer granularity, a busy event loop).
-        send_lateness_p99_ms: ms(lateUs.percentile(99)),
-        non2xx: Object.values(non2xxStatuses).reduce((sum, n) => sum + n, 0),
-        non2xx_statuses: non2xxStatuses,
-        errors,
-      };
-    });
-  } finally {
-    await pool.close();
-  }
+async function fixedRate(metered: Metered, target: Target, thread: 'worker' | 'main' = 'worker') {
+  const options = { target, rate: FIXED_RATE, seconds: LOAD_SECONDS, connections: CONNECTIONS };
+  // What the previous phase left queued (a saturated machine) drains before the counters start.
+  await sleep(2000);
+  return withCpuPerRequest(metered, () =>
+    thread === 'worker' ? runFixedRate(options) : generate(options),
+  );
 }
 
 /** Waits until `opts` answers 200: a proxy just started may still be setting up its TLS. */
@@ -276,6 +260,36 @@ async function throughput(
   }
 }
 
+/**
+ * A second Caddy like the stack's (image, env, CPU limit) on the stack's app network, where
+ * `backend` resolves, serving `caddyfile` and `files`.
+ */
+async function startCaddy(
+  stack: StartedStack,
+  caddyfile: string,
+  files: { content: string | Buffer; target: string }[] = [],
+) {
+  const { info: running, cpus } = await stackCaddy(stack);
+  const network = `${stack.projectName}_app`;
+  const caddy = await new GenericContainer(running.Config.Image)
+    .withEnvironment(
+      Object.fromEntries(running.Config.Env.map((kv) => kv.split(/=(.*)/s).slice(0, 2))),
+    )
+    .withNetworkMode(network)
+    .withCopyContentToContainer([{ content: caddyfile, target: '/etc/caddy/Caddyfile' }, ...files])
+    .withResourcesQuota({ cpu: cpus })
+    .withWaitStrategy(Wait.forLogMessage('serving initial configuration'))
+    .start();
+  const opts = {
+    url: `https://${caddy.getIpAddress(network)}:443/api/v1/bots?limit=50&status=running`,
+    servername: 'api.localhost',
+    headers: { host: 'api.localhost' },
+  };
+  return { caddy, cpus, opts };
+}
+
+const readCaddyfile = () => readFile(path.join(repoRoot, 'deploy/caddy/Caddyfile'), 'utf8');
+
 // The ceiling for any path through Caddy on this machine: the stack's own Caddy (image, env,
 // CPU limit, and deploy/caddy/Caddyfile with its TLS, access log and headers) with the API's
 // reverse_proxy swapped for the same response body served from a file: no proxy hop, no backend.
@@ -283,36 +297,74 @@ const API_PROXY =
   /(\thandle \/api\/v1\/\* \{\n)\t\treverse_proxy [^\n]*\{\n[\s\S]*?\n\t\t\}\n(\t\}\n)/;
 
 async function caddyStaticCeiling(stack: StartedStack, body: Buffer) {
-  const { info: running, cpus } = await stackCaddy(stack);
-  const caddyfile = await readFile(path.join(repoRoot, 'deploy/caddy/Caddyfile'), 'utf8');
-  if (!API_PROXY.test(caddyfile)) {
-    throw new Error('deploy/caddy/Caddyfile: no `handle /api/v1/* { reverse_proxy {…} }` block');
-  }
-  const caddy = await new GenericContainer(running.Config.Image)
-    .withEnvironment(
-      Object.fromEntries(running.Config.Env.map((kv) => kv.split(/=(.*)/s).slice(0, 2))),
-    )
-    .withCopyContentToContainer([
-      {
-        content: caddyfile.replace(
-          API_PROXY,
-          '$1\t\trewrite * /body.json\n\t\tfile_server {\n\t\t\troot /srv\n\t\t}\n$2',
-        ),
-        target: '/etc/caddy/Caddyfile',
-      },
-      { content: body, target: '/srv/body.json' },
-    ])
-    .withResourcesQuota({ cpu: cpus })
-    .withWaitStrategy(Wait.forLogMessage('serving initial configuration'))
-    .start();
+  const caddyfile = edit(
+    await readCaddyfile(),
+    API_PROXY,
+    '$1\t\trewrite * /body.json\n\t\tfile_server {\n\t\t\troot /srv\n\t\t}\n$2',
+    'the `handle /api/v1/* { reverse_proxy {…} }` block',
+  );
+  const { caddy, cpus, opts } = await startCaddy(stack, caddyfile, [
+    { content: body, target: '/srv/body.json' },
+  ]);
   try {
-    const url = `https://${caddy.getIpAddress(caddy.getNetworkNames()[0]!)}:443/api/v1/bots`;
-    const opts = { url, servername: 'api.localhost', headers: { host: 'api.localhost' } };
     // The internal CA issues the site's certificate just after start.
     await untilOk('the ceiling Caddy', opts);
     return { ...(await load({ caddy: caddy.getId() }, opts)), caddy_cpus: cpus };
   } finally {
     await caddy.stop();
+  }
+}
+
+/**
+ * Each variant in a Caddy of its own, all started first; then `VARIANT_ROUNDS` rounds of
+ * closed-loop load, every other one in reverse order, so that load from elsewhere on the machine drifting during the
+ * rounds hits the first and the last variants alike. Per variant: each run and their mean.
+ */
+async function caddyVariants(
+  stack: StartedStack,
+  backendId: string,
+  headers: Record<string, string>,
+) {
+  // Every edit is checked before the first container starts.
+  const caddyfiles = Object.entries(caddyfileVariants(await readCaddyfile()));
+  const started: { name: string; caddy: StartedTestContainer; target: Target }[] = [];
+  try {
+    for (const [name, caddyfile] of caddyfiles) {
+      const { caddy, opts } = await startCaddy(stack, caddyfile);
+      started.push({
+        name,
+        caddy,
+        target: { ...opts, headers: { ...opts.headers, ...headers } },
+      });
+    }
+    for (const { name, target } of started) await untilOk(`the ${name} Caddy`, target);
+    const runs: Record<string, Awaited<ReturnType<typeof load>>[]> = {};
+    const rounds = Array.from({ length: VARIANT_ROUNDS }, (_, i) =>
+      i % 2 ? [...started].reverse() : started,
+    );
+    for (const round of rounds) {
+      for (const { name, caddy, target } of round) {
+        const result = await load({ caddy: caddy.getId(), backend: backendId }, target);
+        (runs[name] ??= []).push(result);
+        console.log(
+          `[bench:stack]   ${name}: ${result.rps} rps, Caddy ${result.cpu_us_per_request.caddy} µs/request`,
+        );
+      }
+    }
+    const mean = (xs: (number | null)[]) =>
+      xs.includes(null) ? null : Math.round(xs.reduce<number>((sum, x) => sum + x!, 0) / xs.length);
+    return Object.fromEntries(
+      Object.entries(runs).map(([name, results]) => [
+        name,
+        {
+          rps_mean: mean(results.map((r) => r.rps)),
+          caddy_cpu_us_per_request_mean: mean(results.map((r) => r.cpu_us_per_request.caddy!)),
+          runs: results,
+        },
+      ]),
+    );
+  } finally {
+    await Promise.all(started.map(({ caddy }) => caddy.stop()));
   }
 }
 
@@ -402,6 +454,11 @@ async function main() {
     console.log(`[bench:stack] load: ${FIXED_RATE} req/s fixed rate, through Caddy and direct`);
     const fixedViaCaddy = await fixedRate(metered, targets.caddy);
     const fixedDirect = await fixedRate(metered, targets.direct);
+    // The control: the same generator on this thread, as the bench ran it before.
+    const fixedOnMainThread = {
+      via_caddy: await fixedRate(metered, targets.caddy, 'main'),
+      direct: await fixedRate(metered, targets.direct, 'main'),
+    };
     const added = {
       p50_ms: Math.round((fixedViaCaddy.p50_ms - fixedDirect.p50_ms) * 100) / 100,
       p99_ms: Math.round((fixedViaCaddy.p99_ms - fixedDirect.p99_ms) * 100) / 100,
@@ -415,6 +472,13 @@ async function main() {
       `[bench:stack] load: Caddy alone serving the same ${body.length}-byte body (ceiling)`,
     );
     const ceiling = await caddyStaticCeiling(stack, body);
+
+    console.log('[bench:stack] load: Caddy with parts of its config taken out (variants)');
+    const variants = WITH_VARIANTS
+      ? await caddyVariants(stack, metered.backend, {
+          authorization: targets.direct.headers.authorization!,
+        })
+      : null;
 
     // Restarts during the run (restart policy) void that container's CPU figures.
     const restarts: Record<string, number> = {};
@@ -456,9 +520,11 @@ async function main() {
           direct: fixedDirect,
           added_by_caddy: added,
           at_rate: atRate,
+          generator_on_main_thread: fixedOnMainThread,
         },
         caddy_static_same_body: { ...ceiling, body_bytes: body.length },
         caddy_static_to_direct_rps: ratio(ceiling.rps, direct.rps),
+        caddy_config_variants: variants,
         restarts,
       },
       targets: TARGETS,
