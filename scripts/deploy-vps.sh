@@ -460,10 +460,12 @@ wait_ready() { # <seconds> <container id>...
 # Docker DNS resolves to every running replica at each dial, and moves on to the next address when
 # one refuses (starting, or done draining). Without a running replica (first deploy) it starts one.
 draining_pid=""
-rollout() { # <tag> <service>...
-  local to="$1" svc n old="" new scale=() report=""
+rollout() { # <tag> <service>... (backup among them: created by the same call, not awaited here)
+  local to="$1" svc n old="" new scale=() report="" replicated=()
   shift
   for svc in "$@"; do
+    [ "$svc" != backup ] || continue
+    replicated+=("$svc")
     n="$(running "$svc" | wc -l)"
     old+="$(running "$svc")"$'\n'
     scale+=(--scale "$svc=$((n > 0 ? n * 2 : 1))")
@@ -472,7 +474,7 @@ rollout() { # <tag> <service>...
   old="$(grep . <<<"$old" | sort || true)"
   local up_ok=1
   at "$to" up -d --no-recreate "${scale[@]}" "$@" >"$STATE/rollout.up" 2>&1 || up_ok=0
-  new="$(for svc in "$@"; do ids_of -a "$svc"; done | sort | comm -13 <(echo "$old") -)"
+  new="$(for svc in "${replicated[@]}"; do ids_of -a "$svc"; done | sort | comm -13 <(echo "$old") -)"
   # shellcheck disable=SC2086 # ids, one per word
   if [ "$up_ok" = 0 ] || ! wait_ready "$HEALTH_TIMEOUT" $new; then
     [ "$up_ok" = 1 ] || tail -n 5 "$STATE/rollout.up" | sed 's/^/   | /'
@@ -496,9 +498,22 @@ await_drained() {
   draining_pid=""
 }
 
+# The backup service joins the rollout's compose call when no dump runs in it (a deploy's is done
+# by now; a rollback's may still run): its old container is stopped first, so that the call
+# creates it on $tag and the one-shots it depends on run once for both, not once more for it.
+# It is not on the request path; the ops step waits for its health.
+backup_rolled=0
 step_rollout() {
-  rollout "$tag" backend frontend || {
+  local with_backup=() old_backup
+  if [ -z "${bg_pid[dump]:-}" ]; then
+    old_backup="$(ids_of -a backup)"
+    # shellcheck disable=SC2086 # ids, one per word
+    [ -z "$old_backup" ] || { docker stop $old_backup >/dev/null && docker rm $old_backup >/dev/null; }
+    with_backup=(backup) backup_rolled=1
+  fi
+  rollout "$tag" backend frontend "${with_backup[@]}" || {
     one_shots_back
+    [ "$backup_rolled" = 0 ] || [ -z "$live_tag" ] || ops_up "$live_tag" >/dev/null || say "   (the backup service did not come back on $live_tag)"
     fail "the new backend or frontend never became ready; ${live_tag:-the live release} keeps serving"
   }
 }
@@ -520,11 +535,14 @@ step_caddy() {
   echo "$sum" >"$STATE/caddy.sha256"
 }
 
-# 9. The backup service on <tag>, until `ops health` (its health check) passes in it. Not on the
-# request path: it runs beside the smoke, once the pre-deploy dump is done.
+# 9. The backup service on <tag> (started by the rollout, or here once a rollback's dump is done),
+# until `ops health` (its health check) passes in it. Not on the request path: beside the smoke.
 ops_up() { # <tag>
-  local deadline=$(($(date +%s) + HEALTH_TIMEOUT)) id
   at "$1" up -d backup >/dev/null 2>&1 || { say "the backup service did not start"; return 1; }
+  ops_healthy "$1"
+}
+ops_healthy() { # <tag>
+  local deadline=$(($(date +%s) + HEALTH_TIMEOUT)) id
   id="$(running backup)"
   until [ -n "$id" ] && docker exec "$id" ops health >/dev/null 2>&1; do
     if [ -z "$id" ] || [ "$(docker inspect --format '{{.State.Status}}' "$id")" != running ] ||
@@ -536,7 +554,7 @@ ops_up() { # <tag>
   done
   say "   backup service healthy on $1"
 }
-step_ops() { ops_up "$tag"; }
+step_ops() { if [ "$backup_rolled" = 1 ]; then ops_healthy "$tag"; else ops_up "$tag"; fi; }
 
 # 10. Through Caddy's published HTTPS port on this host: the API reports <tag>, the db and S3 are
 # ready, the SPA's root answers 200. Retried for 10 s (an old replica may still be draining).
