@@ -246,8 +246,8 @@ await_step() { # <name>
 }
 
 # A rollback to a release that served before applies no migration (its schema is a subset of
-# the live one): its dump runs beside the rollout, and its one-shots run inside the rollout.
-# Any other tag takes the deploy's path.
+# the live one): its one-shots run inside the rollout's compose call. Any other tag takes the
+# deploy's path.
 known_release=0
 if [ "$kind" = rollback ] && grep '"result":"ok"' "$RELEASES" 2>/dev/null | grep -q "\"tag\":\"$tag\""; then
   known_release=1
@@ -299,14 +299,12 @@ step_backup() {
     say "   no live database yet: nothing to back up"
   elif [ -z "$(running backup)" ]; then
     fail "the backup service is not running: start it, or pass --skip-backup to deploy without a dump"
-  elif [ "$known_release" = 1 ]; then
-    say "   the dump runs beside the rollout ($tag served before: nothing to migrate)"
-    bg_step dump
   else
+    # Not beside the rollout: a dump there met the stand-in db's crash recovery (a server process
+    # died while the one-shots and the new replicas connected), and the dump failed.
     pre_dump || fail "the pre-$kind backup failed; nothing was changed"
   fi
 }
-step_dump() { pre_dump; }
 
 # 4. The data services: started on a first deploy, left as they are afterwards (a change of
 # their config is applied by the migrate step's compose call, which starts them as dependencies).
@@ -498,22 +496,18 @@ await_drained() {
   draining_pid=""
 }
 
-# The backup service joins the rollout's compose call when no dump runs in it (a deploy's is done
-# by now; a rollback's may still run): its old container is stopped first, so that the call
-# creates it on $tag and the one-shots it depends on run once for both, not once more for it.
-# It is not on the request path; the ops step waits for its health.
-backup_rolled=0
+# The backup service joins the rollout's compose call (the dump is done by now): its old
+# container is stopped first, so that the call creates it on $tag and the one-shots it depends on
+# run once for it and the backend, not once more. It is not on the request path; the ops step
+# waits for its health.
 step_rollout() {
-  local with_backup=() old_backup
-  if [ -z "${bg_pid[dump]:-}" ]; then
-    old_backup="$(ids_of -a backup)"
-    # shellcheck disable=SC2086 # ids, one per word
-    [ -z "$old_backup" ] || { docker stop $old_backup >/dev/null && docker rm $old_backup >/dev/null; }
-    with_backup=(backup) backup_rolled=1
-  fi
-  rollout "$tag" backend frontend "${with_backup[@]}" || {
+  local old_backup
+  old_backup="$(ids_of -a backup)"
+  # shellcheck disable=SC2086 # ids, one per word
+  [ -z "$old_backup" ] || { docker stop $old_backup >/dev/null && docker rm $old_backup >/dev/null; }
+  rollout "$tag" backend frontend backup || {
     one_shots_back
-    [ "$backup_rolled" = 0 ] || [ -z "$live_tag" ] || ops_up "$live_tag" >/dev/null || say "   (the backup service did not come back on $live_tag)"
+    [ -z "$live_tag" ] || ops_up "$live_tag" >/dev/null || say "   (the backup service did not come back on $live_tag)"
     fail "the new backend or frontend never became ready; ${live_tag:-the live release} keeps serving"
   }
 }
@@ -535,8 +529,8 @@ step_caddy() {
   echo "$sum" >"$STATE/caddy.sha256"
 }
 
-# 9. The backup service on <tag> (started by the rollout, or here once a rollback's dump is done),
-# until `ops health` (its health check) passes in it. Not on the request path: beside the smoke.
+# 9. The backup service on <tag> (started by the rollout; by ops_up after a failed smoke), until
+# `ops health` (its health check) passes in it. Not on the request path: beside the smoke.
 ops_up() { # <tag>
   at "$1" up -d backup >/dev/null 2>&1 || { say "the backup service did not start"; return 1; }
   ops_healthy "$1"
@@ -554,7 +548,7 @@ ops_healthy() { # <tag>
   done
   say "   backup service healthy on $1"
 }
-step_ops() { if [ "$backup_rolled" = 1 ]; then ops_healthy "$tag"; else ops_up "$tag"; fi; }
+step_ops() { ops_healthy "$tag"; }
 
 # 10. Through Caddy's published HTTPS port on this host: the API reports <tag>, the db and S3 are
 # ready, the SPA's root answers 200. Retried for 10 s (an old replica may still be draining).
@@ -621,8 +615,7 @@ step_record() {
 }
 
 for s in lock pull backup data migrate rollout caddy; do step "$s"; done
-# The backup service once the dump is done, beside the smoke; the old replicas drain meanwhile.
-await_step dump
+# The backup service's health beside the smoke; the old replicas drain meanwhile.
 bg_step ops
 step smoke
 await_step ops
