@@ -9,9 +9,13 @@
 #   env: BOT_MOX_DIR (/opt/bot-mox), DEPLOY_ACTOR (who deploys; default GITHUB_ACTOR, else the
 #        user), KEEP_RELEASES (3: earlier release tags whose images stay), HEALTH_TIMEOUT (180 s: new
 #        replicas healthy), DATA_TIMEOUT (300 s: db and minio healthy)
-# Steps, each printed and timed: lock, pull, backup, data, migrate, backend, frontend, caddy,
-# ops, smoke, record. A failed smoke rolls back to the previous tag (and smokes that).
-# Every attempt, refused ones included, appends one JSON line to $BOT_MOX_DIR/releases.jsonl.
+# Steps, each printed and timed: lock, pull, backup, data, migrate, rollout (backend and frontend
+# together), caddy, ops (beside the smoke), smoke, record. A failed smoke rolls back to the
+# previous tag (and smokes that). Every attempt, refused ones included, appends one JSON line to
+# $BOT_MOX_DIR/releases.jsonl.
+# Readiness is probed by this script (curl on a new replica's address, `ops health` in the backup
+# container) instead of waiting for Docker's health status: Docker 20.10 runs a container's first
+# check only one interval after its start, which cost 5-30 s per step.
 set -euo pipefail
 
 DIR="${BOT_MOX_DIR:-/opt/bot-mox}"
@@ -81,7 +85,15 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # The live release: the env file's tag once a backend runs (before the first deploy it is only
 # what a person wrote there).
-running() { compose ps -q --status running "$1" 2>/dev/null; }
+# A service's containers by compose's labels (-a: in any state), one docker call: cheaper than
+# `compose ps`, which parses the manifest first. One-off containers (compose run) are no replicas.
+ids_of() { # [-a] <service>
+  local all=()
+  [ "$1" != -a ] || { all=(-a); shift; }
+  docker ps -q --no-trunc "${all[@]}" --filter "label=com.docker.compose.project=$PROJECT" \
+    --filter "label=com.docker.compose.service=$1" --filter label=com.docker.compose.oneoff=False
+}
+running() { ids_of "$1" 2>/dev/null; }
 live_tag=""
 if [ -n "$(running backend)" ]; then
   live_tag="$(env_value "$ENV_FILE" IMAGE_TAG || true)"
@@ -146,6 +158,9 @@ started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 result=failed failed_step="" message="" digests="" steps="" holding_lock=0
 record() {
   local code=$?
+  # Background steps (the old replicas' drain, the backup service) end before the attempt does:
+  # the state this script leaves is final when it returns, and no child keeps the lock's fd.
+  wait 2>/dev/null || true
   [ "$holding_lock" = 0 ] || rm -f "$LOCK_NOTE"
   [ "$result" = ok ] || [ "$code" -ne 0 ] || result=failed
   printf '{"time":"%s","actor":%s,"kind":"%s","tag":"%s","previous_tag":"%s","result":"%s","failed_step":"%s","message":%s,"seconds":{%s},"digests":{%s}}\n' \
@@ -201,22 +216,82 @@ step_lock() {
   mkdir -p "$STATE"
 }
 
+# Background steps: step_<name> runs beside the next steps, its output and seconds kept until
+# await_step collects them. It must not call fail (a subshell's exit would not stop the attempt):
+# it prints why and returns non-zero, and await_step fails the attempt with that line.
+declare -A bg_pid=()
+bg_step() { # <name> [args]
+  local name="$1"
+  say "== $name ($(date -u +%H:%M:%S), beside the next steps)"
+  (
+    exec 9>&- # the lock stays with the main process
+    t0="$(now_ms)"
+    rc=0
+    "step_$@" >"$STATE/$name.out" 2>&1 || rc=$?
+    echo "$rc $(($(now_ms) - t0))" >"$STATE/$name.rc"
+  ) &
+  bg_pid[$name]=$!
+}
+await_step() { # <name>
+  local name="$1" rc ms
+  [ -n "${bg_pid[$name]:-}" ] || return 0
+  wait "${bg_pid[$name]}" || true
+  unset "bg_pid[$name]"
+  cat "$STATE/$name.out"
+  read -r rc ms <"$STATE/$name.rc" || rc=1 ms=0
+  steps="${steps:+$steps,}\"$name\":$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+  say "   $name done in $((ms / 1000)).$(printf '%03d' $((ms % 1000))) s"
+  current_step="$name"
+  [ "$rc" = 0 ] || fail "$(grep -v '^\s*$' "$STATE/$name.out" | tail -n 1 | sed 's/^\[deploy\] *//')"
+}
+
+# A rollback to a release that served before applies no migration (its schema is a subset of
+# the live one): its one-shots run inside the rollout's compose call. Any other tag takes the
+# deploy's path.
+known_release=0
+if [ "$kind" = rollback ] && grep '"result":"ok"' "$RELEASES" 2>/dev/null | grep -q "\"tag\":\"$tag\""; then
+  known_release=1
+fi
+
 # 2. Every image of the tag, before anything changes. A rollback uses the images kept here.
 step_pull() {
-  # The third-party images only when missing (pinned); ours afresh on a deploy.
-  at "$tag" pull --quiet --policy missing &&
-    { [ "$kind" = rollback ] || at "$tag" pull --quiet --policy always backend frontend backup; } ||
-    fail "cannot pull every image of $tag (is the tag pushed?); nothing was changed"
-  local name ref digest
-  for name in "${OUR_IMAGES[@]}"; do
-    ref="$(image_ref "$name" "$tag")"
-    digest="$(docker image inspect --format '{{join .RepoDigests " "}}' "$ref" | tr ' ' '\n' | grep -m1 @ || true)"
-    digests="${digests:+$digests,}\"$name\":\"${digest#*@}\""
-    say "   $ref ${digest#*@}"
+  # Ours afresh on a deploy, the third-party ones (pinned) and a rollback's only when missing;
+  # one docker call each, in parallel.
+  local name key ref refs=() pids=() policy=always bad=0
+  [ "$kind" = deploy ] || policy=missing
+  for name in "${OUR_IMAGES[@]}"; do refs+=("$policy $(image_ref "$name" "$tag")"); done
+  for key in CADDY_IMAGE POSTGRES_IMAGE S3_IMAGE; do
+    refs+=("missing $(env_value "$ENV_FILE" "$key" || env_value images.env "$key")")
   done
+  for ref in "${refs[@]}"; do
+    # shellcheck disable=SC2086 # "<policy> <ref>"
+    set -- $ref
+    { [ "$1" = missing ] && docker image inspect "$2" >/dev/null 2>&1 || docker pull -q "$2" >/dev/null; } &
+    pids+=($!)
+  done
+  for ref in "${pids[@]}"; do wait "$ref" || bad=1; done
+  [ "$bad" = 0 ] || fail "cannot pull every image of $tag (is the tag pushed?); nothing was changed"
+  refs=()
+  for name in "${OUR_IMAGES[@]}"; do refs+=("$(image_ref "$name" "$tag")"); done
+  local digest i=0
+  while read -r digest; do
+    name="${OUR_IMAGES[$i]}" i=$((i + 1))
+    digest="$(tr ' ' '\n' <<<"$digest" | grep -m1 @ || true)"
+    digests="${digests:+$digests,}\"$name\":\"${digest#*@}\""
+    say "   $(image_ref "$name" "$tag") ${digest#*@}"
+  done < <(docker image inspect --format '{{join .RepoDigests " "}}' "${refs[@]}")
 }
 
 # 3. A dump of the live database first (deploy/README.md "Backups").
+pre_dump() {
+  local out
+  out="$(compose exec -T backup ops backup --reason "pre-$kind" 2>&1)" || {
+    echo "$out" | tail -n 5 | sed 's/^/   | /'
+    say "the pre-$kind backup failed"
+    return 1
+  }
+  say "   pre-$kind dump: $(tail -n 1 <<<"$out")"
+}
 step_backup() {
   if [ "$skip_backup" = 1 ]; then
     say "   skipped (--skip-backup)"
@@ -225,52 +300,85 @@ step_backup() {
   elif [ -z "$(running backup)" ]; then
     fail "the backup service is not running: start it, or pass --skip-backup to deploy without a dump"
   else
-    local out
-    out="$(compose exec -T backup ops backup --reason "pre-$kind" 2>&1)" || {
-      echo "$out" | tail -n 5 | sed 's/^/   | /'
-      fail "the pre-$kind backup failed; nothing was changed"
-    }
-    say "   pre-$kind dump: $(tail -n 1 <<<"$out")"
+    # Not beside the rollout: a dump there met the stand-in db's crash recovery (a server process
+    # died while the one-shots and the new replicas connected), and the dump failed.
+    pre_dump || fail "the pre-$kind backup failed; nothing was changed"
   fi
 }
 
-# 4. The data services: started on a first deploy, left as they are afterwards.
+# 4. The data services: started on a first deploy, left as they are afterwards (a change of
+# their config is applied by the migrate step's compose call, which starts them as dependencies).
 step_data() {
+  local ids
+  ids="$(running db; running minio)"
+  # shellcheck disable=SC2086 # ids, one per word
+  if [ "$(wc -w <<<"$ids")" = 2 ] &&
+    [ "$(docker inspect --format '{{.State.Health.Status}}' $ids | sort -u)" = healthy ]; then
+    say "   db and minio running and healthy"
+    return
+  fi
   start_healthy "$tag" "$DATA_TIMEOUT" db minio || fail "db or minio did not become healthy in $DATA_TIMEOUT s"
 }
 
-# Runs one-shot services to completion and prints their output; non-zero if one failed.
+# Runs one-shot services to completion in one compose call (compose orders them by their
+# dependencies, each runs once) and prints migrate's last lines and those of one that failed;
+# non-zero if one failed or did not run.
 one_shots() { # <tag> <service>...
-  local to="$1" svc id code bad=0 since
+  local to="$1" since bad=0 svc ids=() running_ids=() name state code
   shift
   since="$(date -u +%Y-%m-%dT%H:%M:%S)"
-  at "$to" up -d "$@" >/dev/null 2>&1 || return 1
-  for svc in "$@"; do
-    id="$(compose ps -aq "$svc")"
-    code="$(docker wait "$id")"
-    # This run's last lines, without terminal escapes.
-    docker logs --since "$since" "$id" 2>&1 | tail -n 3 | sed "s/\x1b\[[0-9;]*[A-Za-z]//g; s/^/   $svc: /"
-    [ "$code" = 0 ] || bad=1
-  done
+  at "$to" up -d "$@" >/dev/null 2>&1 || bad=1
+  for svc in "$@"; do ids+=($(ids_of -a "$svc" | head -n 1)); done
+  [ "${#ids[@]}" = $# ] || return 1
+  while read -r name state; do
+    [ "$state" != running ] || running_ids+=("$name")
+  done < <(docker inspect --format '{{.Id}} {{.State.Status}}' "${ids[@]}")
+  [ "${#running_ids[@]}" = 0 ] || docker wait "${running_ids[@]}" >/dev/null
+  while read -r name state code; do
+    svc="${name#/"$PROJECT"-}" svc="${svc%-[0-9]*}"
+    if [ "$state" = created ]; then
+      say "   $svc: not run (a service it depends on failed)"
+      bad=1
+    elif [ "$code" != 0 ] || [ "$svc" = migrate ]; then
+      # This run's last lines, without terminal escapes.
+      docker logs --since "$since" "${name#/}" 2>&1 | tail -n 3 | sed "s/\x1b\[[0-9;]*[A-Za-z]//g; s/^/   $svc: /"
+      [ "$code" = 0 ] || bad=1
+    fi
+  done < <(docker inspect --format '{{.Name}} {{.State.Status}} {{.State.ExitCode}}' "${ids[@]}")
   return "$bad"
 }
 
 # 5. Migrations (expand-only within a release, so the old version keeps working on the new
 # schema), then the bucket and the backup role, idempotent.
 step_migrate() {
-  one_shots "$tag" migrate || {
-    one_shots_back
-    fail "migrate failed; ${live_tag:-the live release} keeps serving, unchanged"
-  }
+  if [ "$known_release" = 1 ]; then
+    # The rollout's compose call creates migrate and storage-init on $tag (and runs them, no-ops,
+    # before the new backend starts), the ops step backup-init: no run of its own here.
+    remove_one_shots
+    say "   nothing to migrate: $tag served before; its one-shots run inside the rollout"
+    return
+  fi
   # Idempotent: one retry, once the db is healthy again (a fresh db here has dropped the first
   # `ops init` connection: a server process killed by SIGPIPE, then crash recovery).
-  one_shots "$tag" storage-init backup-init || {
+  one_shots "$tag" migrate storage-init backup-init || {
+    [ "$(docker inspect --format '{{.State.ExitCode}}' "$(ids_of -a migrate | head -n 1)")" = 0 ] || {
+      one_shots_back
+      fail "migrate failed; ${live_tag:-the live release} keeps serving, unchanged"
+    }
     say "   a one-shot failed: retrying once"
     start_healthy "$tag" "$DATA_TIMEOUT" db minio && one_shots "$tag" storage-init backup-init
   } || {
     one_shots_back
     fail "storage-init or backup-init failed; ${live_tag:-the live release} keeps serving"
   }
+}
+# The exited one-shots' containers, so that compose creates them anew on the next tag (with
+# --no-recreate it would start the old ones, on the old tag).
+remove_one_shots() {
+  local ids
+  ids="$(for svc in migrate storage-init backup-init; do ids_of -a "$svc"; done)"
+  # shellcheck disable=SC2086 # ids, one per word
+  [ -z "$ids" ] || docker rm -f $ids >/dev/null
 }
 # The one-shots' containers back on the live tag (each a no-op there), so that a plain
 # `docker compose up -d` still means the live release and recreates nothing.
@@ -281,9 +389,9 @@ one_shots_back() {
 }
 
 health() { docker inspect --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$1"; }
-# Waits until every container is running and healthy; fails on one that stopped, on one that
-# turned unhealthy (unless told to tolerate it: the data services recover under load), and at
-# the deadline.
+# Waits until every container is running and healthy by Docker's health checks (the data
+# services and Caddy on a first deploy); fails on one that stopped, on one that turned unhealthy
+# (unless told to tolerate it: the data services recover under load), and at the deadline.
 wait_healthy() { # <seconds> <tolerate unhealthy: 0|1> <container id>...
   local deadline=$(($(date +%s) + $1)) tolerate="$2" id status
   shift 2
@@ -308,38 +416,101 @@ start_healthy() { # <tag> <seconds> <service>...
   wait_healthy "$2" 1 "${ids[@]}"
 }
 
-# Zero-downtime rollout of one service (DESIGN §11): new replicas beside the old, wait until they
-# are healthy, then stop the old ones by id. Caddy dials the service name, which Docker DNS
-# resolves to every running replica at each dial, and moves on to the next address when one
-# refuses (starting, or done draining). Without a running replica (first deploy) it just starts one.
-roll() { # <service> <tag>
-  local svc="$1" to="$2" old new id status deadline
-  old="$(running "$svc" | sort)"
-  if [ -z "$old" ]; then
-    start_healthy "$to" "$HEALTH_TIMEOUT" "$svc"
-    return
-  fi
-  local n
-  n="$(wc -l <<<"$old")"
-  at "$to" up -d --no-recreate --scale "$svc=$((n * 2))" "$svc" >/dev/null 2>&1 || return 1
-  new="$(comm -13 <(echo "$old") <(compose ps -q "$svc" | sort))"
-  # shellcheck disable=SC2086 # ids, one per word
-  if ! wait_healthy "$HEALTH_TIMEOUT" 0 $new; then
-    for id in $new; do
-      say "   new $svc ${id:0:12} is '$(health "$id")': removing the new replicas; the old ones keep serving"
-      docker logs --tail 20 "$id" 2>&1 | sed 's/^/   | /'
+# What the health checks of compose.stack.yml probe, asked by this script on the replica's
+# address on the app network: an answer as soon as the replica is up, not a check interval later.
+# The backend's readiness also covers its database, migrations and S3.
+probe_path() { # <service>
+  case "$1" in
+    backend) echo /api/v1/health/ready ;;
+    frontend) echo /healthz ;;
+  esac
+}
+# Waits until every container answers its probe; fails on one that stopped, and at the deadline.
+wait_ready() { # <seconds> <container id>...
+  local deadline=$(($(date +%s) + $1)) id svc state ip tick=0
+  shift
+  declare -A pending=()
+  for id in "$@"; do pending[$id]=""; done
+  while [ "${#pending[@]}" -gt 0 ]; do
+    # The addresses, and whether each is still running: every 2 s (a docker call costs).
+    if [ $((tick % 8)) = 0 ]; then
+      while read -r id svc state restarts ip; do
+        [ "$state" = running ] && [ "$restarts" = 0 ] ||
+          { say "   $svc ${id:0:12} is $state, restarted $restarts times"; return 1; }
+        pending[$id]="$svc ${ip:-}"
+      done < <(docker inspect --format "{{.Id}} {{index .Config.Labels \"com.docker.compose.service\"}} {{.State.Status}} {{.RestartCount}} {{with index .NetworkSettings.Networks \"${PROJECT}_app\"}}{{.IPAddress}}{{end}}" "${!pending[@]}")
+    fi
+    for id in "${!pending[@]}"; do
+      read -r svc ip <<<"${pending[$id]}"
+      [ -n "${ip:-}" ] && curl -fso /dev/null --max-time 2 "http://$ip:8080$(probe_path "$svc")" &&
+        unset "pending[$id]"
     done
-    docker rm -f $new >/dev/null
-    return 1
-  fi
-  sleep 2 # a margin: the new replicas take their first connections before the old drain
-  # shellcheck disable=SC2086 # ids, one per word
-  docker stop $old >/dev/null && docker rm $old >/dev/null
-  say "   $svc: $(wc -w <<<"$new") new replica(s) serving, $n old stopped"
+    [ "${#pending[@]}" = 0 ] && break
+    [ "$(date +%s)" -le "$deadline" ] || { say "   not ready after $HEALTH_TIMEOUT s: ${!pending[*]}"; return 1; }
+    tick=$((tick + 1))
+    sleep 0.25
+  done
 }
 
-step_backend() { roll backend "$tag" || fail "the new backend never became healthy; ${live_tag:-the live release} keeps serving"; }
-step_frontend() { roll frontend "$tag" || fail "the new frontend never became healthy"; }
+# Zero-downtime rollout of services (DESIGN §11), all of them at once: new replicas beside the old
+# in one compose call, wait until each answers its probe, then stop the old ones by id (in the
+# background: their drain goes on beside the next steps). Caddy dials the service name, which
+# Docker DNS resolves to every running replica at each dial, and moves on to the next address when
+# one refuses (starting, or done draining). Without a running replica (first deploy) it starts one.
+draining_pid=""
+rollout() { # <tag> <service>... (backup among them: created by the same call, not awaited here)
+  local to="$1" svc n old="" new scale=() report="" replicated=()
+  shift
+  for svc in "$@"; do
+    [ "$svc" != backup ] || continue
+    replicated+=("$svc")
+    n="$(running "$svc" | wc -l)"
+    old+="$(running "$svc")"$'\n'
+    scale+=(--scale "$svc=$((n > 0 ? n * 2 : 1))")
+    report+="$svc: $((n > 0 ? n : 1)) new, $n old; "
+  done
+  old="$(grep . <<<"$old" | sort || true)"
+  local up_ok=1
+  at "$to" up -d --no-recreate "${scale[@]}" "$@" >"$STATE/rollout.up" 2>&1 || up_ok=0
+  new="$(for svc in "${replicated[@]}"; do ids_of -a "$svc"; done | sort | comm -13 <(echo "$old") -)"
+  # shellcheck disable=SC2086 # ids, one per word
+  if [ "$up_ok" = 0 ] || ! wait_ready "$HEALTH_TIMEOUT" $new; then
+    [ "$up_ok" = 1 ] || tail -n 5 "$STATE/rollout.up" | sed 's/^/   | /'
+    for id in $new; do
+      say "   new ${id:0:12} is '$(health "$id")': removing the new replicas; the old ones keep serving"
+      docker logs --tail 20 "$id" 2>&1 | sed 's/^/   | /'
+    done
+    [ -z "$new" ] || docker rm -f $new >/dev/null
+    return 1
+  fi
+  if [ -n "$old" ]; then
+    # shellcheck disable=SC2086 # ids, one per word
+    (exec 9>&- && docker stop $old >/dev/null && docker rm $old >/dev/null) &
+    draining_pid=$!
+  fi
+  say "   ${report%; } (the old ones draining)"
+}
+await_drained() {
+  [ -n "$draining_pid" ] || return 0
+  wait "$draining_pid" || say "   (stopping an old replica failed: docker ps shows it)"
+  draining_pid=""
+}
+
+# The backup service joins the rollout's compose call (the dump is done by now): its old
+# container is stopped first, so that the call creates it on $tag and the one-shots it depends on
+# run once for it and the backend, not once more. It is not on the request path; the ops step
+# waits for its health.
+step_rollout() {
+  local old_backup
+  old_backup="$(ids_of -a backup)"
+  # shellcheck disable=SC2086 # ids, one per word
+  [ -z "$old_backup" ] || { docker stop $old_backup >/dev/null && docker rm $old_backup >/dev/null; }
+  rollout "$tag" backend frontend backup || {
+    one_shots_back
+    [ -z "$live_tag" ] || ops_up "$live_tag" >/dev/null || say "   (the backup service did not come back on $live_tag)"
+    fail "the new backend or frontend never became ready; ${live_tag:-the live release} keeps serving"
+  }
+}
 
 # 8. Caddy: started on a first deploy; afterwards only reloaded (never restarted), and only when
 # the Caddyfile differs from the one it last loaded.
@@ -358,28 +529,50 @@ step_caddy() {
   echo "$sum" >"$STATE/caddy.sha256"
 }
 
-# 9. The backup service on the new ops image.
-step_ops() { start_healthy "$tag" "$HEALTH_TIMEOUT" backup || fail "the backup service did not become healthy"; }
+# 9. The backup service on <tag> (started by the rollout; by ops_up after a failed smoke), until
+# `ops health` (its health check) passes in it. Not on the request path: beside the smoke.
+ops_up() { # <tag>
+  at "$1" up -d backup >/dev/null 2>&1 || { say "the backup service did not start"; return 1; }
+  ops_healthy "$1"
+}
+ops_healthy() { # <tag>
+  local deadline=$(($(date +%s) + HEALTH_TIMEOUT)) id
+  id="$(running backup)"
+  until [ -n "$id" ] && docker exec "$id" ops health >/dev/null 2>&1; do
+    if [ -z "$id" ] || [ "$(docker inspect --format '{{.State.Status}}' "$id")" != running ] ||
+      [ "$(date +%s)" -gt "$deadline" ]; then
+      say "the backup service did not become healthy: $(docker exec "$id" ops health 2>&1 | tail -n 1)"
+      return 1
+    fi
+    sleep 1
+  done
+  say "   backup service healthy on $1"
+}
+step_ops() { ops_healthy "$tag"; }
 
-# 10. Through Caddy, from the ops image on the app network: the API reports <tag>, the db and S3
-# are ready, the SPA's root answers 200.
+# 10. Through Caddy's published HTTPS port on this host: the API reports <tag>, the db and S3 are
+# ready, the SPA's root answers 200. Retried for 10 s (an old replica may still be draining).
 smoke() { # <tag>
-  local domain port
+  local domain addr port deadline=$(($(date +%s) + 10)) try=0 api app health
   domain="$(env_value "$ENV_FILE" STACK_DOMAIN)"
-  at "$1" run --rm --no-deps -T -e "EXPECT_TAG=$1" -e "DOMAIN=$domain" --entrypoint bash ops -c '
-    curl_caddy() { curl -sk --max-time 5 --connect-to "$1:443:caddy:443" -o /tmp/body -w "%{http_code}" "https://$1$2"; }
-    for try in $(seq 10); do
-      api="$(curl_caddy "api.$DOMAIN" /api/v1/health || true)"
-      health="$(cat /tmp/body 2>/dev/null)"
-      app="$(curl_caddy "app.$DOMAIN" / || true)"
-      tag="$(jq -r .image_tag <<<"$health" 2>/dev/null)"
-      db="$(jq -r .supabase_ready <<<"$health" 2>/dev/null)"
-      s3="$(jq -r .s3_ready <<<"$health" 2>/dev/null)"
-      echo "   smoke $try: api $api tag=$tag db_ready=$db s3_ready=$s3; app / $app"
-      [ "$api" = 200 ] && [ "$tag" = "$EXPECT_TAG" ] && [ "$db" = true ] && [ "$s3" = true ] && [ "$app" = 200 ] && exit 0
-      sleep 1
-    done
-    exit 1'
+  addr="$(env_value "$ENV_FILE" STACK_BIND_ADDRESS || echo 0.0.0.0)"
+  [ "$addr" != 0.0.0.0 ] || addr=127.0.0.1
+  port="$(env_value "$ENV_FILE" STACK_HTTPS_PORT || echo 443)"
+  curl_caddy() { # <host> <path>: the body, then the status on a line of its own
+    curl -sk --max-time 5 --connect-to "$1:443:$addr:$port" -w '\n%{http_code}' "https://$1$2" || echo 000
+  }
+  field() { grep -o "\"$1\":[^,}]*" <<<"$health" | head -n 1 | cut -d: -f2- | tr -d '"'; }
+  while :; do
+    try=$((try + 1))
+    health="$(curl_caddy "api.$domain" /api/v1/health)"
+    api="$(tail -n 1 <<<"$health")"
+    app="$(curl_caddy "app.$domain" / | tail -n 1)"
+    echo "   smoke $try: api $api tag=$(field image_tag) db_ready=$(field supabase_ready) s3_ready=$(field s3_ready); app / $app"
+    [ "$api" = 200 ] && [ "$(field image_tag)" = "$1" ] && [ "$(field supabase_ready)" = true ] &&
+      [ "$(field s3_ready)" = true ] && [ "$app" = 200 ] && return 0
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
+    sleep 0.5
+  done
 }
 
 # On a failed smoke: the previous tag back on the same path (no migrate: its schema is a subset).
@@ -387,9 +580,10 @@ auto_rollback() {
   say "== rollback to $live_tag (the smoke of $tag failed)"
   local t0
   t0="$(now_ms)"
+  await_drained
+  wait "${bg_pid[ops]:-}" 2>/dev/null || true
   one_shots_back
-  roll backend "$live_tag" && roll frontend "$live_tag" && start_healthy "$live_tag" "$HEALTH_TIMEOUT" backup &&
-    smoke "$live_tag" || {
+  rollout "$live_tag" backend frontend && ops_up "$live_tag" && await_drained && smoke "$live_tag" || {
     steps="${steps:+$steps,}\"rollback\":$((($(now_ms) - t0) / 1000))"
     fail "the smoke of $tag failed, and so did the rollback to $live_tag: look now"
   }
@@ -420,5 +614,11 @@ step_record() {
   done
 }
 
-for s in lock pull backup data migrate backend frontend caddy ops smoke record; do step "$s"; done
+for s in lock pull backup data migrate rollout caddy; do step "$s"; done
+# The backup service's health beside the smoke; the old replicas drain meanwhile.
+bg_step ops
+step smoke
+await_step ops
+await_drained
+step record
 result=ok

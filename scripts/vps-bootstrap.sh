@@ -55,6 +55,12 @@ if [ "$(id -u)" = 0 ]; then
     extract_trixie_debs / docker-compose
     changed "installed the compose v2 plugin (Debian trixie's docker-compose) in /usr/libexec/docker/cli-plugins"
   fi
+  # The deploy probes new replicas and smokes through Caddy with curl.
+  if ! command -v curl >/dev/null 2>&1; then
+    apt-get update -qq
+    apt_install curl
+    changed "installed curl"
+  fi
   if ! docker info >/dev/null 2>&1; then
     [ -d /run/systemd/system ] || fail "the Docker engine does not answer, and no systemd runs to start it (start dockerd)"
     systemctl enable --now docker.service

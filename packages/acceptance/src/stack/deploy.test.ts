@@ -44,16 +44,7 @@ describe('deploy and rollback on the VPS simulator', { timeout: 900_000 }, () =>
   it('deploys tag A on a fresh VPS, printing each step', async () => {
     const result = await r.deploy(r.tags.a);
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-    for (const step of [
-      'lock',
-      'pull',
-      'backup',
-      'migrate',
-      'backend',
-      'frontend',
-      'caddy',
-      'smoke',
-    ])
+    for (const step of ['lock', 'pull', 'backup', 'migrate', 'rollout', 'caddy', 'ops', 'smoke'])
       expect(result.stdout).toContain(`[deploy] == ${step}`);
     expect(result.stdout).toContain('no live database yet: nothing to back up');
     expect(await r.liveTag()).toBe(r.tags.a);
@@ -100,7 +91,7 @@ describe('deploy and rollback on the VPS simulator', { timeout: 900_000 }, () =>
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('pre-deploy dump:');
     expect(result.stdout).toMatch(/no_such_table/);
-    expect(result.stdout).not.toContain('[deploy] == backend');
+    expect(result.stdout).not.toContain('[deploy] == rollout');
     expect(await r.liveTag()).toBe(r.tags.a);
     expect(await liveState()).toEqual(before);
     expect(await newLines()).toMatchObject([
