@@ -247,6 +247,16 @@ async function insertNew(conn: Conn, spec: TableSpec, rows: Row[]): Promise<Set<
   return new Set(out.map((r) => r.key));
 }
 
+/** Whether the table holds rows a run could match (settings match on section: any row). */
+async function anyImported(conn: Conn, spec: TableSpec): Promise<boolean> {
+  const { rows } = await sql<{ any: boolean }>`
+    select exists (select 1 from public.${sql.raw(spec.table)}
+                    where ${sql.raw(spec.match === 'legacy_id' ? 'legacy_id is not null' : 'true')}) as any`.execute(
+    conn,
+  );
+  return rows[0]!.any;
+}
+
 async function existing(conn: Conn, spec: TableSpec, keys: string[]): Promise<Set<string>> {
   const { rows } = await sql<{ key: string }>`
     select ${sql.raw(spec.match)} as key from public.${sql.raw(spec.table)}
@@ -322,6 +332,12 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
     // statement may take longer than the API's 15 s budget on a busy server.
     await sql`set local bot_mox.import = 'on'`.execute(conn);
     await sql`set local statement_timeout = '10min'`.execute(conn);
+    // Every batch statement matches at most batch-size rows to a table by its unique key. With
+    // hash or merge joins the planner reads the whole table for each batch (its statistics
+    // cannot know the rows this transaction added), which made the import quadratic in the
+    // table's size; index probes keep each batch's cost proportional to the batch.
+    await sql`set local enable_hashjoin = off`.execute(conn);
+    await sql`set local enable_mergejoin = off`.execute(conn);
     await sql`select pg_advisory_xact_lock(hashtext('bot_mox.migrate_rtdb'))`.execute(conn);
     const { rows: runRows } = await sql<{ id: string }>`
       insert into legacy.migration_runs (source, started_at, summary)
@@ -343,13 +359,29 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
       if (r.outcome !== 'record_skipped') summaries[domain].field_rejects++;
     };
 
+    // One batch's statements run while the stream reads and normalises the next one (Node and
+    // Postgres work at the same time); at most one batch is in flight, so memory stays bounded.
+    let inFlight: Promise<void> = Promise.resolve();
     const flush = async (domain: Domain): Promise<void> => {
       const rows = batches.get(domain) ?? [];
-      if (!rows.length) return;
       batches.set(domain, []);
+      await inFlight;
+      if (!rows.length) return;
+      inFlight = write(domain, rows);
+      // Its failure is reported by the next await of inFlight, not as an unhandled rejection.
+      inFlight.catch(() => {});
+    };
+    // Whether a domain's table held imported rows when its first batch came. When it held none
+    // (a first import), no batch can match an existing row by legacy_id: this run's own rows
+    // have keys no later record repeats (duplicates are rejected), so the UPDATE is skipped.
+    const hadImported = new Map<Domain, Promise<boolean>>();
+    const write = async (domain: Domain, rows: Row[]): Promise<void> => {
       const spec = tableOf(domain);
       const s = summaries[domain];
-      const updated = await updateChanged(conn, spec, rows);
+      if (!hadImported.has(domain)) hadImported.set(domain, anyImported(conn, spec));
+      const updated = (await hadImported.get(domain))
+        ? await updateChanged(conn, spec, rows)
+        : new Set<string>();
       const inserted = await insertNew(conn, spec, rows);
       const rest = rows
         .map((r) => String(r[spec.match]))
@@ -387,6 +419,7 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
       if (done.has(domain)) return;
       done.add(domain);
       await flush(domain);
+      await inFlight;
       const spec = tableOf(domain);
       const s = summaries[domain];
       const keys = [...(seen.get(domain) ?? [])];

@@ -1,0 +1,96 @@
+// migrate:rtdb driven directly with tiny batches, so that batch boundaries are known: the counts
+// when one batch holds inserted, updated and unchanged records, a first import beside rows not
+// imported, and a batch statement that fails while the next batch is being read (batches are
+// written while the stream reads on), which must fail the run and leave the database as it was.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type DatabaseHandle } from '@bot-mox/backend';
+import { DOMAINS, migrateRtdb, type Domain, type RecordSource } from '@bot-mox/backend/legacy-rtdb';
+import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
+
+type Tree = Partial<Record<Domain, Record<string, unknown>>>;
+
+/** The records of `tree` as the export reader yields them: each domain's records, then its end. */
+const recordsOf = (tree: Tree): RecordSource =>
+  async function* (domains) {
+    for (const domain of DOMAINS) {
+      const records = tree[domain];
+      if (!records || !domains.has(domain)) continue;
+      for (const [key, value] of Object.entries(records))
+        yield { type: 'record', domain, key, value };
+      yield { type: 'end', domain };
+    }
+  };
+
+describe('migrate:rtdb in batches', () => {
+  let db: StartedPostgres;
+  let database: DatabaseHandle;
+  const run = (tree: Tree, batchSize = 2) =>
+    migrateRtdb({ db: database.db, records: recordsOf(tree), source: 'test:batches', batchSize });
+  const query = async (text: string) => (await database.pool.query(text)).rows;
+
+  beforeAll(async () => {
+    db = await startPostgres();
+    database = createDatabase(db.url, { max: 2 });
+  }, 300_000);
+
+  afterAll(async () => {
+    await database?.close();
+    await db?.stop();
+  });
+
+  const note = (title: string) => ({ title, createdAt: 1_700_000_000_000 });
+
+  it('counts a batch of new, changed and unchanged records exactly, beside rows not imported', async () => {
+    await query(`insert into public.notes (title) values ('own')`);
+    const first = await run({ notes: { a: note('a'), b: note('b'), c: note('c'), d: note('d') } });
+    expect(first.domains.notes).toMatchObject({ read: 4, inserted: 4, updated: 0, unchanged: 0 });
+
+    // Batches of two: [a unchanged, b changed], [e new, c unchanged], [f new]; d is gone.
+    const second = await run({
+      notes: { a: note('a'), b: note('b2'), e: note('e'), c: note('c'), f: note('f') },
+    });
+    expect(second.domains.notes).toMatchObject({
+      read: 5,
+      inserted: 2,
+      updated: 1,
+      unchanged: 2,
+      deleted: 1,
+    });
+    expect(second.total.changed).toBe(4);
+    expect(await query('select legacy_id, title from public.notes order by title')).toEqual([
+      { legacy_id: 'a', title: 'a' },
+      { legacy_id: 'b', title: 'b2' },
+      { legacy_id: 'c', title: 'c' },
+      { legacy_id: 'e', title: 'e' },
+      { legacy_id: 'f', title: 'f' },
+      { legacy_id: null, title: 'own' },
+    ]);
+
+    const third = await run({
+      notes: { a: note('a'), b: note('b2'), e: note('e'), c: note('c'), f: note('f') },
+    });
+    expect(third.total.changed).toBe(0);
+    expect(third.domains.notes.unchanged).toBe(5);
+  });
+
+  it('a batch statement that fails while the next batch is read fails the run, writing nothing', async () => {
+    const license = (key: string) => ({ key, type: 'single' });
+    await run({ licenses: { l1: license('K-1'), l2: license('K-2') } }, 1);
+    const before = await query(
+      'select legacy_id, key, updated_at from public.licenses order by legacy_id',
+    );
+    const runs = await query('select count(*)::int as n from legacy.migration_runs');
+
+    // l1 takes l2's key while l2 still holds it: the UPDATE of the first batch violates the
+    // unique key (as it always did); l3 and the rest are read meanwhile.
+    const failed = run(
+      { licenses: { l1: license('K-2'), l2: license('K-2'), l3: license('K-3') } },
+      1,
+    );
+    await expect(failed).rejects.toThrow(/licenses_key_key/);
+    expect(
+      await query('select legacy_id, key, updated_at from public.licenses order by legacy_id'),
+    ).toEqual(before);
+    expect(await query('select count(*)::int as n from legacy.migration_runs')).toEqual(runs);
+  });
+});
