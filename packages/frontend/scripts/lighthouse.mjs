@@ -144,6 +144,25 @@ function runOnce(lighthouseBin, url, formFactor, outFile, cpuSlowdown) {
   });
 }
 
+/** An asset's file name, or the page's path: never the sign-in link's fragment (a session). */
+function scriptName(url) {
+  if (!URL.canParse(url)) return url; // "Unattributable"
+  const { pathname } = new URL(url);
+  return pathname.startsWith('/assets/') ? pathname.slice('/assets/'.length) : `page ${pathname}`;
+}
+
+/** Lighthouse's scripting ms per script (bootup-time), the six costliest, by scriptName. */
+export function scriptingByScript(lhr) {
+  const byName = new Map();
+  for (const item of lhr.audits['bootup-time']?.details?.items ?? []) {
+    if (typeof item.url !== 'string') continue;
+    const name = scriptName(item.url);
+    byName.set(name, (byName.get(name) ?? 0) + item.scripting);
+  }
+  const costliest = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 6);
+  return Object.fromEntries(costliest.map(([name, ms]) => [name, Math.round(ms)]));
+}
+
 /** The figures the bench reports from one Lighthouse result. */
 function figures(lhr) {
   const score = (id) => lhr.categories[id]?.score ?? null;
@@ -165,6 +184,11 @@ function figures(lhr) {
     cpu_slowdown: lhr.configSettings?.throttling?.cpuSlowdownMultiplier ?? null,
     text_compression_savings_bytes:
       lhr.audits['uses-text-compression']?.details?.overallSavingsBytes ?? 0,
+    // Where the main thread's time went (Lighthouse's own attribution, at its CPU slowdown): the
+    // total, and scripting per script (the entry's module evaluation, zod's schema
+    // construction in the vendor chunk, react-dom's render) for the scripts costing most.
+    main_thread_ms: ms('mainthread-work-breakdown'),
+    scripting_ms_by_script: scriptingByScript(lhr),
     failing_accessibility_audits: failing('accessibility'),
     failing_best_practices_audits: failing('best-practices'),
   };
