@@ -54,16 +54,17 @@ describe('db: orphans of docker exec', () => {
     expect(orphan.code, orphan.output).toBe(0);
 
     const { code, output } = await session;
-    const logs = (await stack.compose(['logs', '--no-color', 'db'])).output;
+    const logs = (await stack.compose(['logs', '--no-color', '--no-log-prefix', 'db'])).output;
     expect(logs.split('\n').filter((line) => crashLine.test(line))).toEqual([]);
     expect(output.trim(), output).toBe('survived');
     expect(code).toBe(0);
   });
 
-  it('still stops Postgres cleanly through docker-init', async () => {
+  it('stops Postgres with a clean shutdown, docker-init passing the stop signal on', async () => {
     const stop = await stack.compose(['stop', '-t', '30', 'db']);
     expect(stop.code, stop.output).toBe(0);
-    const logs = (await stack.compose(['logs', '--no-color', 'db'])).output;
+    const logs = (await stack.compose(['logs', '--no-color', '--no-log-prefix', 'db'])).output;
+    expect(logs).toMatch(/received fast shutdown request/);
     expect(logs).toMatch(/database system is shut down/);
   });
 });
