@@ -5,6 +5,7 @@
 // pg_isready, whose stdout is gone by the time it writes): the crash behind dropped requests in
 // deploys and backup tests under load. The fix is compose's `init: true` (docker-init is PID 1).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execIn, psqlIn } from '../harness/backup.ts';
 import { startStack, type StartedStack } from '../harness/stack.ts';
 
 const crashLine = /terminated by signal|exited with exit code [^01]|terminating any other active/;
@@ -22,31 +23,14 @@ describe('db: orphans of docker exec', () => {
 
   it('a pg_isready orphaned in the db container and killed by SIGPIPE drops no connection', async () => {
     // A session that must outlive the orphan (TCP from inside: pg_hba trusts 127.0.0.1).
-    const session = stack.compose([
-      'exec',
-      '-T',
-      'db',
-      'psql',
-      '-X',
-      '-At',
-      '-h',
-      '127.0.0.1',
-      '-U',
-      'postgres',
-      '-d',
-      'postgres',
-      '-c',
-      'select pg_sleep(6)',
-      '-c',
-      "select 'survived'",
+    const session = psqlIn(stack, 'db', {}, [
+      ...['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres'],
+      ...['-c', 'select pg_sleep(6)', '-c', "select 'survived'"],
     ]);
     // The exec's shell exits at once; its background pipeline is orphaned. A second later the
     // pipe's reader is gone and pg_isready dies of SIGPIPE on its first write, as a timed-out
     // healthcheck's does.
-    const orphan = await stack.compose([
-      'exec',
-      '-T',
-      'db',
+    const orphan = await execIn(stack, 'db', [
       'sh',
       '-c',
       '(sleep 1; exec pg_isready -h 127.0.0.1 -p 5432) 2>/dev/null | true & exit 0',
