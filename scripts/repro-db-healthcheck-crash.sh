@@ -48,4 +48,4 @@ done
 sleep 3
 logs="$(dc logs --no-color --no-log-prefix db 2>&1)"
 echo "freezes $freezes crash-recoveries $(grep -c 'terminating any other active server processes' <<<"$logs" || true)"
-grep -E 'terminated by signal|exited with exit code [^01]' <<<"$logs" || true
+grep -E 'terminated by signal|exited with exit code [^01]' <<<"$logs" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' || true
