@@ -39,8 +39,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     // initdb plus the Supabase init takes 20 s on a quiet machine and past the default 120 s on
     // a loaded one, where a `docker exec` of pg_isready alone can take more than the default
     // check's 1 s timeout: a slow start is not a failure. TCP, as the init server has no port.
+    // No shell: a timed-out `sh -c` leaves its pg_isready to the postmaster (PID 1 here, as
+    // Testcontainers has no init option), which takes its SIGPIPE death for a backend crash.
     .withHealthCheck({
-      test: ['CMD-SHELL', `PGPASSWORD=${password} pg_isready -h 127.0.0.1 -U postgres -d postgres`],
+      test: ['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres'],
       interval: 1000,
       timeout: 10_000,
       retries: 300,
