@@ -127,9 +127,12 @@ async function copyBareTables(url: string, rows: Map<Domain, Row[]>): Promise<nu
   }
 }
 
-/** A clone of the freshly migrated database (run before the import); its connection URL. */
-async function cloneDatabase(url: string, name: string): Promise<string> {
-  const c = new pg.Client({ connectionString: url.replace(/\/postgres$/, '/template1') });
+/**
+ * A clone of the freshly migrated database (run before the import), made as the superuser
+ * (`postgres` may not copy a database it does not own); its URL for `url`'s user.
+ */
+async function cloneDatabase(url: string, adminUrl: string, name: string): Promise<string> {
+  const c = new pg.Client({ connectionString: adminUrl.replace(/\/postgres$/, '/template1') });
   await c.connect();
   try {
     await c.query(`create database ${name} template postgres`);
@@ -282,10 +285,10 @@ async function main(): Promise<void> {
   const bytes = (await stat(file)).size;
   log(`export ${file} (${bytes} bytes); starting Postgres and the RTDB stand-in with it`);
   const { db, rtdb } = await startPostgresAndRtdb(JSON.parse(await readFile(file, 'utf8')));
-  // Cloned before anything connects to the database (a template must have no sessions).
-  const cloneUrl = await cloneDatabase(db.url, 'bench_copy');
   const database = createDatabase(db.url, { max: 2 });
   try {
+    // Cloned before anything connects to the database (a template must have no sessions).
+    const cloneUrl = await cloneDatabase(db.url, db.adminUrl, 'bench_copy');
     let t0 = performance.now();
     const rows = await parseAndMap();
     const parseSeconds = seconds(t0);
