@@ -95,14 +95,13 @@ async function copyRows(c: pg.Client, table: string, cols: string[], rows: Row[]
   await pipeline(Readable.from([text]), copy);
 }
 
-/** The mapped rows with created_at/updated_at filled (as the import does for a new row). */
-function withTimes(list: Row[], now: string): Row[] {
-  return list.map((r) => ({
-    ...r,
-    created_at: r.created_at ?? now,
-    updated_at: r.updated_at ?? now,
-  }));
-}
+/** The mapped rows with their created_at/updated_at filled (now() for a new row, as the import). */
+const withTimes = (list: Row[], now: string): Row[] =>
+  list.map((r) => {
+    const out = { ...r };
+    for (const k of ['created_at', 'updated_at']) if (k in out) out[k] ??= now;
+    return out;
+  });
 
 /** The earlier baseline: copies of the tables without triggers and foreign keys. */
 async function copyBareTables(url: string, rows: Map<Domain, Row[]>): Promise<number> {
