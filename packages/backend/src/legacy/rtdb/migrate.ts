@@ -338,8 +338,8 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
     // hash or merge joins the planner reads the whole table for each batch (its statistics
     // cannot know the rows this transaction added), which made the import quadratic in the
     // table's size; index probes keep each batch's cost proportional to the batch.
-    // (Measured against `analyze <table>` after a table's first batch with joins left on:
-    // no faster, and its re-run slower; see the fastimport2 report.)
+    // (`analyze <table>` after a table's first batch, joins left on, was tried: on a loaded
+    // machine the figures did not show it faster, and statistics do not pin the plan shape.)
     await sql`set local enable_hashjoin = off`.execute(conn);
     await sql`set local enable_mergejoin = off`.execute(conn);
     await sql`select pg_advisory_xact_lock(hashtext('bot_mox.migrate_rtdb'))`.execute(conn);
