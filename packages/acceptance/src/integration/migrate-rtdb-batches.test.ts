@@ -1,9 +1,12 @@
 // migrate:rtdb driven directly with tiny batches, so that batch boundaries are known: the counts
 // when one batch holds inserted, updated and unchanged records, a first import beside rows not
 // imported, and a batch statement that fails while the next batch is being read (batches are
-// written while the stream reads on), which must fail the run and leave the database as it was.
+// written while the stream reads on), which must fail the run and leave the database as it was;
+// and the live events a bulk import sends (one finance event per batch, not one per row).
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type DatabaseHandle } from '@bot-mox/backend';
+import { LiveEvent } from '@bot-mox/contracts';
+import { createDatabase, EVENTS_CHANNEL, type DatabaseHandle } from '@bot-mox/backend';
 import { DOMAINS, migrateRtdb, type Domain, type RecordSource } from '@bot-mox/backend/legacy-rtdb';
 import { startPostgres, type StartedPostgres } from '../harness/postgres.ts';
 
@@ -71,6 +74,59 @@ describe('migrate:rtdb in batches', () => {
     });
     expect(third.total.changed).toBe(0);
     expect(third.domains.notes.unchanged).toBe(5);
+  });
+
+  it('tells listeners about imported finance operations once per batch; other writers once per row', async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    const events: LiveEvent[] = [];
+    listener.on('notification', (msg) => events.push(LiveEvent.parse(JSON.parse(msg.payload!))));
+    await listener.query(`listen ${EVENTS_CHANNEL}`);
+    // NOTIFY is delivered at commit; a round trip on the listener after it has them all.
+    const settle = async () => {
+      await listener.query('select 1');
+      return events.splice(0).filter((e) => e.type === 'finance.operation_created');
+    };
+    try {
+      const op = (amount: string, day: number) => ({
+        type: 'income',
+        category: 'gold_sale',
+        amount,
+        currency: 'EUR',
+        date: Date.UTC(2025, 4, day),
+        comment: '',
+      });
+      // Batches of two: [f1, f2], [f3, f4], [f5].
+      const ops = { f1: op('1.00', 1), f2: op('2.00', 2), f3: op('3.00', 3), f4: op('4.00', 4) };
+      const result = await run({ finance_operations: { ...ops, f5: op('5.00', 5) } });
+      expect(result.domains.finance_operations.inserted).toBe(5);
+      const imported = await settle();
+      expect(imported).toHaveLength(3);
+      // Each is an imported row in the per-row payload: the newest operation of its batch.
+      const rows = await query(
+        `select id, legacy_id from public.finance_operations where legacy_id like 'f_'`,
+      );
+      const legacyOf = new Map(rows.map((r) => [r.id as string, r.legacy_id as string]));
+      expect(
+        imported.map((e) => e.type === 'finance.operation_created' && legacyOf.get(e.id)),
+      ).toEqual(['f2', 'f4', 'f5']);
+      expect(imported[2]).toMatchObject({
+        operation_type: 'income',
+        amount: '5.00',
+        currency: 'EUR',
+      });
+
+      // A writer without bot_mox.bulk (the API, SQL) still gets one event per row.
+      await query(`insert into public.finance_operations (type, category, amount, currency, occurred_at)
+                   values ('expense', 'fees', 1.50, 'USD', now()), ('expense', 'fees', 2.50, 'USD', now())`);
+      const perRow = await settle();
+      expect(perRow.map((e) => e.type === 'finance.operation_created' && e.amount).sort()).toEqual([
+        '1.50',
+        '2.50',
+      ]);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('a batch statement that fails while the next batch is read fails the run, writing nothing', async () => {
