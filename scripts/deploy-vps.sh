@@ -535,7 +535,15 @@ step_caddy() {
   local sum
   sum="$(sha256sum caddy/Caddyfile | cut -d' ' -f1)"
   if [ -z "$(running caddy)" ]; then
-    start_healthy "$tag" "$HEALTH_TIMEOUT" caddy || fail "caddy did not become healthy"
+    # Created by compose and started by id, as the rollout does: its dependencies (backend,
+    # frontend) answered their probes already, and `up` would wait for their Docker health and
+    # run the one-shots once more.
+    local id
+    at "$tag" create --no-recreate caddy >"$STATE/caddy.up" 2>&1 && id="$(ids_of -a caddy)" &&
+      docker start "$id" >/dev/null 2>>"$STATE/caddy.up" && wait_healthy "$HEALTH_TIMEOUT" 0 "$id" || {
+      tail -n 5 "$STATE/caddy.up" | sed 's/^/   | /'
+      fail "caddy did not become healthy"
+    }
   elif [ "$sum" != "$(cat "$STATE/caddy.sha256" 2>/dev/null)" ]; then
     say "   Caddyfile changed: caddy reload"
     compose exec -T caddy caddy reload --config /etc/caddy/Caddyfile --adapter caddyfile ||
