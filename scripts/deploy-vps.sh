@@ -561,11 +561,12 @@ ops_up() { # <tag>
   ops_healthy "$1"
 }
 ops_healthy() { # <tag>
-  local deadline=$(($(date +%s) + HEALTH_TIMEOUT)) id
-  id="$(running backup)"
+  local deadline=$(($(date +%s) + HEALTH_TIMEOUT)) id state
+  # In any state: the rollout may still be starting it in the background ("created").
+  id="$(ids_of -a backup | head -n 1)"
   until [ -n "$id" ] && docker exec "$id" ops health >/dev/null 2>&1; do
-    if [ -z "$id" ] || [ "$(docker inspect --format '{{.State.Status}}' "$id")" != running ] ||
-      [ "$(date +%s)" -gt "$deadline" ]; then
+    state="$( [ -z "$id" ] || docker inspect --format '{{.State.Status}}' "$id")"
+    if [ "$state" != running ] && [ "$state" != created ] || [ "$(date +%s)" -gt "$deadline" ]; then
       say "the backup service did not become healthy: $(docker exec "$id" ops health 2>&1 | tail -n 1)"
       return 1
     fi
