@@ -10,7 +10,8 @@
 #        user), KEEP_RELEASES (3: earlier release tags whose images stay), HEALTH_TIMEOUT (180 s: new
 #        replicas healthy), DATA_TIMEOUT (300 s: db and minio healthy)
 # Steps, each printed and timed: lock, pull, backup, data, migrate, rollout (backend and frontend
-# together), caddy, ops (beside the smoke), smoke, record. A failed smoke rolls back to the
+# together), caddy, ops (beside the smoke), smoke, record; a rollback to a release that served
+# before has no backup step (it runs no migration: see the end). A failed smoke rolls back to the
 # previous tag (and smokes that). Every attempt, refused ones included, appends one JSON line to
 # $BOT_MOX_DIR/releases.jsonl.
 # Readiness is probed by this script (curl on a new replica's address, `ops health` in the backup
@@ -352,10 +353,11 @@ one_shots() { # <tag> <service>...
 # schema), then the bucket and the backup role, idempotent.
 step_migrate() {
   if [ "$known_release" = 1 ]; then
-    # The rollout's compose call creates migrate and storage-init on $tag (and runs them, no-ops,
-    # before the new backend starts), the ops step backup-init: no run of its own here.
+    # The rollout's compose call creates the one-shots on $tag without running them (each would
+    # be a no-op: $tag's migrations, bucket and backup role are all in place), so that a later
+    # plain `docker compose up -d` means $tag and recreates nothing.
     remove_one_shots
-    say "   nothing to migrate: $tag served before; its one-shots run inside the rollout"
+    say "   nothing to migrate: $tag served before; its one-shots are created by the rollout, not run"
     return
   fi
   # No retry: the dropped `ops init` connection that one covered was Postgres's crash recovery
@@ -447,13 +449,19 @@ wait_ready() { # <seconds> <container id>...
   done
 }
 
-# Zero-downtime rollout of services (DESIGN §11), all of them at once: new replicas beside the old
-# in one compose call, wait until each answers its probe, then stop the old ones by id (in the
-# background: their drain goes on beside the next steps). Caddy dials the service name, which
-# Docker DNS resolves to every running replica at each dial, and moves on to the next address when
-# one refuses (starting, or done draining). Without a running replica (first deploy) it starts one.
+# Zero-downtime rollout of services (DESIGN §11), all of them at once: new replicas created beside
+# the old in one compose call, started by id, wait until each answers its probe, then stop the old
+# ones by id (in the background: their drain goes on beside the next steps). Caddy dials the
+# service name, which Docker DNS resolves to every running replica at each dial, and moves on to
+# the next address when one refuses (starting, or done draining). Without a running replica
+# (first deploy) it starts one.
+# `create`, not `up`: compose 2.26's `up` starts every exited one-shot the services depend on
+# again (migrate, then backup-init, one after the other, each a node start on half a CPU: most of
+# the step's 21 s), although the migrate step has just run them on this tag. `create` gives the
+# new containers the same config hash as `up` (it reads the dependencies too), so a later plain
+# `docker compose up -d` recreates nothing.
 draining_pid=""
-rollout() { # <tag> <service>... (backup among them: created by the same call, not awaited here)
+rollout() { # <tag> <service>... (backup among them: created and started here, not awaited)
   local to="$1" svc n old="" new scale=() report="" replicated=()
   shift
   for svc in "$@"; do
@@ -465,9 +473,19 @@ rollout() { # <tag> <service>... (backup among them: created by the same call, n
     report+="$svc: $((n > 0 ? n : 1)) new, $n old; "
   done
   old="$(grep . <<<"$old" | sort || true)"
-  local up_ok=1
-  at "$to" up -d --no-recreate "${scale[@]}" "$@" >"$STATE/rollout.up" 2>&1 || up_ok=0
+  local up_ok=1 created
+  at "$to" create --no-recreate "${scale[@]}" "$@" >"$STATE/rollout.up" 2>&1 || up_ok=0
   new="$(for svc in "${replicated[@]}"; do ids_of -a "$svc"; done | sort | comm -13 <(echo "$old") -)"
+  # The replicas just created, started by id (a one-shot created here stays unstarted: see
+  # step_migrate); the backup service's container in the background (`docker start` starts one
+  # container after the other, and it is not on the request path).
+  local created_backup
+  created_backup="$(docker ps -q --no-trunc -a --filter status=created --filter "label=com.docker.compose.project=$PROJECT" \
+    --filter label=com.docker.compose.service=backup --filter label=com.docker.compose.oneoff=False)"
+  # shellcheck disable=SC2086 # ids, one per word
+  [ "$up_ok" = 0 ] || [ -z "$created_backup" ] || (exec 9>&- && docker start $created_backup >/dev/null) &
+  # shellcheck disable=SC2086 # ids, one per word
+  [ "$up_ok" = 0 ] || [ -z "$new" ] || docker start $new >/dev/null 2>>"$STATE/rollout.up" || up_ok=0
   # shellcheck disable=SC2086 # ids, one per word
   if [ "$up_ok" = 0 ] || ! wait_ready "$HEALTH_TIMEOUT" $new; then
     [ "$up_ok" = 1 ] || tail -n 5 "$STATE/rollout.up" | sed 's/^/   | /'
@@ -492,9 +510,8 @@ await_drained() {
 }
 
 # The backup service joins the rollout's compose call (the dump is done by now): its old
-# container is stopped first, so that the call creates it on $tag and the one-shots it depends on
-# run once for it and the backend, not once more. It is not on the request path; the ops step
-# waits for its health.
+# container is stopped first, so that the call creates it on $tag. It is not on the request path;
+# the ops step waits for its health.
 step_rollout() {
   local old_backup
   old_backup="$(ids_of -a backup)"
@@ -513,7 +530,15 @@ step_caddy() {
   local sum
   sum="$(sha256sum caddy/Caddyfile | cut -d' ' -f1)"
   if [ -z "$(running caddy)" ]; then
-    start_healthy "$tag" "$HEALTH_TIMEOUT" caddy || fail "caddy did not become healthy"
+    # Created by compose and started by id, as the rollout does: its dependencies (backend,
+    # frontend) answered their probes already, and `up` would wait for their Docker health and
+    # run the one-shots once more.
+    local id
+    at "$tag" create --no-recreate caddy >"$STATE/caddy.up" 2>&1 && id="$(ids_of -a caddy)" &&
+      docker start "$id" >/dev/null 2>>"$STATE/caddy.up" && wait_healthy "$HEALTH_TIMEOUT" 0 "$id" || {
+      tail -n 5 "$STATE/caddy.up" | sed 's/^/   | /'
+      fail "caddy did not become healthy"
+    }
   elif [ "$sum" != "$(cat "$STATE/caddy.sha256" 2>/dev/null)" ]; then
     say "   Caddyfile changed: caddy reload"
     compose exec -T caddy caddy reload --config /etc/caddy/Caddyfile --adapter caddyfile ||
@@ -531,11 +556,12 @@ ops_up() { # <tag>
   ops_healthy "$1"
 }
 ops_healthy() { # <tag>
-  local deadline=$(($(date +%s) + HEALTH_TIMEOUT)) id
-  id="$(running backup)"
+  local deadline=$(($(date +%s) + HEALTH_TIMEOUT)) id state
+  # In any state: the rollout may still be starting it in the background ("created").
+  id="$(ids_of -a backup | head -n 1)"
   until [ -n "$id" ] && docker exec "$id" ops health >/dev/null 2>&1; do
-    if [ -z "$id" ] || [ "$(docker inspect --format '{{.State.Status}}' "$id")" != running ] ||
-      [ "$(date +%s)" -gt "$deadline" ]; then
+    state="$( [ -z "$id" ] || docker inspect --format '{{.State.Status}}' "$id")"
+    if [ "$state" != running ] && [ "$state" != created ] || [ "$(date +%s)" -gt "$deadline" ]; then
       say "the backup service did not become healthy: $(docker exec "$id" ops health 2>&1 | tail -n 1)"
       return 1
     fi
@@ -609,7 +635,17 @@ step_record() {
   done
 }
 
-for s in lock pull backup data migrate rollout caddy; do step "$s"; done
+for s in lock pull backup data migrate rollout caddy; do
+  if [ "$s" = backup ] && [ "$known_release" = 1 ]; then
+    # No dump, and no backup step in the record: this rollback runs no migration, and releasing
+    # code changes no data by itself, so the database stays as it is now, which the WAL stream
+    # and the last dump and base backup (backup service) already cover. The deploy that changed
+    # the schema took its own pre-deploy dump.
+    say "== backup: none (a rollback to $tag, which served before, runs no migration)"
+    continue
+  fi
+  step "$s"
+done
 # The backup service's health beside the smoke; the old replicas drain meanwhile.
 bg_step ops
 step smoke
