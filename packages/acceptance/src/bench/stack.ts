@@ -33,6 +33,13 @@ const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const WITH_VARIANTS = process.env.BENCH_CADDY_VARIANTS !== '0';
 /** Rounds of the variants, alternately forward and in reverse: more rounds, less noise. */
 const VARIANT_ROUNDS = Number(process.env.BENCH_VARIANT_ROUNDS ?? 2);
+/**
+ * BENCH_CADDY_PROFILE=1 adds two fixed-rate runs through Caddy while its admin endpoint records a
+ * Go execution trace, then a CPU profile, over HTTP/1.1, then a trace over h2
+ * (bench-results/caddy-trace.out, caddy-cpu.pprof, caddy-trace-h2.out; read
+ * them with Debian's golang-go: `go tool trace -pprof=net|sched|syscall`, `go tool pprof`).
+ */
+const WITH_CADDY_PROFILE = process.env.BENCH_CADDY_PROFILE === '1';
 const SEED_BOTS = 500;
 const CONNECTIONS = 10;
 /**
@@ -151,13 +158,54 @@ type Target = FixedRateTarget;
  * `FIXED_RATE` requests per second for `LOAD_SECONDS` (open loop: fixed-rate.ts), from a worker
  * thread with nothing else on its event loop; this thread only reads the CPU counters around it.
  */
-async function fixedRate(metered: Metered, target: Target, thread: 'worker' | 'main' = 'worker') {
-  const options = { target, rate: FIXED_RATE, seconds: LOAD_SECONDS, connections: CONNECTIONS };
+async function fixedRate(
+  metered: Metered,
+  target: Target,
+  { thread = 'worker', h2 = false }: { thread?: 'worker' | 'main'; h2?: boolean } = {},
+) {
+  const options = {
+    target,
+    rate: FIXED_RATE,
+    seconds: LOAD_SECONDS,
+    connections: CONNECTIONS,
+    h2,
+  };
   // What the previous phase left queued (a saturated machine) drains before the counters start.
   await sleep(2000);
   return withCpuPerRequest(metered, () =>
     thread === 'worker' ? runFixedRate(options) : generate(options),
   );
+}
+
+/**
+ * The fixed-rate phase through Caddy again, once while Caddy records a Go execution trace and once
+ * while it records a CPU profile, each over the phase's load (net/http/pprof on the admin API,
+ * which listens only inside the container). The phases' own figures say what recording cost.
+ */
+async function caddyProfiled(metered: { caddy: string; backend: string }, target: Target) {
+  const seconds = Math.max(1, LOAD_SECONDS - 1);
+  const trace = `/debug/pprof/trace?seconds=${seconds}`;
+  const captures = {
+    trace: { path: trace, file: 'caddy-trace.out', h2: false },
+    cpu: { path: `/debug/pprof/profile?seconds=${seconds}`, file: 'caddy-cpu.pprof', h2: false },
+    trace_h2: { path: trace, file: 'caddy-trace-h2.out', h2: true },
+  };
+  const runs: Record<string, Awaited<ReturnType<typeof fixedRate>> & { file: string }> = {};
+  for (const [name, { path: adminPath, file, h2 }] of Object.entries(captures)) {
+    const capture = sleep(2500).then(() =>
+      run(
+        'docker',
+        ['exec', metered.caddy, 'wget', '-q', '-O', '-', `http://localhost:2019${adminPath}`],
+        { encoding: 'buffer', maxBuffer: 1 << 28 },
+      ),
+    );
+    const [phase, { stdout }] = await Promise.all([fixedRate(metered, target, { h2 }), capture]);
+    const out = path.join(repoRoot, 'bench-results', file);
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, stdout);
+    runs[name] = { ...phase, file: path.relative(repoRoot, out) };
+  }
+  return runs;
 }
 
 /** Waits until `opts` answers 200: a proxy just started may still be setting up its TLS. */
@@ -172,21 +220,32 @@ async function untilOk(what: string, opts: autocannon.Options) {
 
 /** The TLS a client gets from `ip`:443, to show Caddy and the peer speak the same. */
 async function tlsOf(ip: string, servername: string) {
-  return new Promise<{ protocol: string | null; cipher: string; key: string }>(
-    (resolve, reject) => {
-      const socket = tlsConnect({ host: ip, port: 443, servername, rejectUnauthorized: false });
-      socket.once('error', reject);
-      socket.once('secureConnect', () => {
-        const cert = socket.getPeerCertificate();
-        resolve({
-          protocol: socket.getProtocol(),
-          cipher: socket.getCipher().name,
-          key: cert.asn1Curve ?? `RSA ${cert.bits}`,
-        });
-        socket.end();
+  return new Promise<{
+    protocol: string | null;
+    cipher: string;
+    key: string;
+    alpn: string | false;
+  }>((resolve, reject) => {
+    // A browser's ALPN offer: which HTTP version the proxy picks when h2 is on the table.
+    const socket = tlsConnect({
+      host: ip,
+      port: 443,
+      servername,
+      rejectUnauthorized: false,
+      ALPNProtocols: ['h2', 'http/1.1'],
+    });
+    socket.once('error', reject);
+    socket.once('secureConnect', () => {
+      const cert = socket.getPeerCertificate();
+      resolve({
+        protocol: socket.getProtocol(),
+        cipher: socket.getCipher().name,
+        key: cert.asn1Curve ?? `RSA ${cert.bits}`,
+        alpn: socket.alpnProtocol ?? false,
       });
-    },
-  );
+      socket.end();
+    });
+  });
 }
 
 /** The stack's running Caddy as Docker sees it: image, env, CPU limit. */
@@ -454,11 +513,15 @@ async function main() {
     console.log(`[bench:stack] load: ${FIXED_RATE} req/s fixed rate, through Caddy and direct`);
     const fixedViaCaddy = await fixedRate(metered, targets.caddy);
     const fixedDirect = await fixedRate(metered, targets.direct);
+    // What a browser gets: h2, every request on one connection (information, not the target:
+    // the direct path has no h2 to compare with).
+    const fixedViaCaddyH2 = await fixedRate(metered, targets.caddy, { h2: true });
     // The control: the same generator on this thread, as the bench ran it before.
     const fixedOnMainThread = {
-      via_caddy: await fixedRate(metered, targets.caddy, 'main'),
-      direct: await fixedRate(metered, targets.direct, 'main'),
+      via_caddy: await fixedRate(metered, targets.caddy, { thread: 'main' }),
+      direct: await fixedRate(metered, targets.direct, { thread: 'main' }),
     };
+    const profiled = WITH_CADDY_PROFILE ? await caddyProfiled(metered, targets.caddy) : null;
     const added = {
       p50_ms: Math.round((fixedViaCaddy.p50_ms - fixedDirect.p50_ms) * 100) / 100,
       p99_ms: Math.round((fixedViaCaddy.p99_ms - fixedDirect.p99_ms) * 100) / 100,
@@ -518,9 +581,11 @@ async function main() {
           seconds: LOAD_SECONDS,
           via_caddy: fixedViaCaddy,
           direct: fixedDirect,
+          via_caddy_h2: fixedViaCaddyH2,
           added_by_caddy: added,
           at_rate: atRate,
           generator_on_main_thread: fixedOnMainThread,
+          via_caddy_profiled: profiled,
         },
         caddy_static_same_body: { ...ceiling, body_bytes: body.length },
         caddy_static_to_direct_rps: ratio(ceiling.rps, direct.rps),
