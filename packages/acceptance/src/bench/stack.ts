@@ -9,6 +9,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { createHistogram } from 'node:perf_hooks';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
@@ -206,6 +207,41 @@ async function caddyProfiled(metered: { caddy: string; backend: string }, target
     runs[name] = { ...phase, file: path.relative(repoRoot, out) };
   }
   return runs;
+}
+
+/**
+ * `phase` through Caddy plus Caddy's own view of it, from the access log lines written during the
+ * phase: `duration` runs from Caddy having read the request's headers to its last write of the
+ * response (the upstream's time included), so what the client measured beyond it was spent
+ * outside Caddy's handler (TCP, TLS, the kernel's scheduling of Caddy and of the generator).
+ * `request.proto` shows which HTTP version the generator spoke.
+ */
+async function withCaddyLog<T>(caddyId: string, phase: () => Promise<T>) {
+  const from = Date.now() / 1000;
+  const result = await phase();
+  const to = Date.now() / 1000;
+  const log = await docker('exec', caddyId, 'tail', '-n', '50000', '/logs/access.log');
+  const durationUs = createHistogram();
+  const protos: Record<string, number> = {};
+  for (const line of log.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as { ts: number; duration: number; request: { proto: string } };
+    if (entry.ts < from || entry.ts > to) continue;
+    durationUs.record(Math.max(1, Math.round(entry.duration * 1e6)));
+    protos[entry.request.proto] = (protos[entry.request.proto] ?? 0) + 1;
+  }
+  const ms = (us: number) => Math.round(us / 10) / 100;
+  return {
+    ...result,
+    caddy_logged: {
+      requests: durationUs.count,
+      protos,
+      duration_p50_ms: ms(durationUs.percentile(50)),
+      duration_p90_ms: ms(durationUs.percentile(90)),
+      duration_p99_ms: ms(durationUs.percentile(99)),
+      duration_max_ms: ms(durationUs.max),
+    },
+  };
 }
 
 /** Waits until `opts` answers 200: a proxy just started may still be setting up its TLS. */
@@ -511,11 +547,15 @@ async function main() {
     );
 
     console.log(`[bench:stack] load: ${FIXED_RATE} req/s fixed rate, through Caddy and direct`);
-    const fixedViaCaddy = await fixedRate(metered, targets.caddy);
+    const fixedViaCaddy = await withCaddyLog(metered.caddy, () =>
+      fixedRate(metered, targets.caddy),
+    );
     const fixedDirect = await fixedRate(metered, targets.direct);
     // What a browser gets: h2, every request on one connection (information, not the target:
     // the direct path has no h2 to compare with).
-    const fixedViaCaddyH2 = await fixedRate(metered, targets.caddy, { h2: true });
+    const fixedViaCaddyH2 = await withCaddyLog(metered.caddy, () =>
+      fixedRate(metered, targets.caddy, { h2: true }),
+    );
     // The control: the same generator on this thread, as the bench ran it before.
     const fixedOnMainThread = {
       via_caddy: await fixedRate(metered, targets.caddy, { thread: 'main' }),
