@@ -48,6 +48,12 @@ const CONNECTIONS = 10;
  * busy host BENCH_FIXED_RATE (lower) measures the hop rather than a queue.
  */
 const FIXED_RATE = Number(process.env.BENCH_FIXED_RATE ?? 500);
+/**
+ * The fixed-rate generator's keep-alive connections (HTTP/1.1: one request each at a time). With
+ * 10 at 500 req/s, any answer slower than 20 ms leaves requests waiting for a free connection
+ * in the generator, which the latency counts.
+ */
+const FIXED_CONNECTIONS = Number(process.env.BENCH_FIXED_CONNECTIONS ?? CONNECTIONS);
 const TARGETS = {
   upToHealthySeconds: 60,
   idleTotalMiB: 600,
@@ -168,7 +174,7 @@ async function fixedRate(
     target,
     rate: FIXED_RATE,
     seconds: LOAD_SECONDS,
-    connections: CONNECTIONS,
+    connections: FIXED_CONNECTIONS,
     h2,
   };
   // What the previous phase left queued (a saturated machine) drains before the counters start.
@@ -619,6 +625,7 @@ async function main() {
         fixed_rate: {
           rps: FIXED_RATE,
           seconds: LOAD_SECONDS,
+          connections: FIXED_CONNECTIONS,
           via_caddy: fixedViaCaddy,
           direct: fixedDirect,
           via_caddy_h2: fixedViaCaddyH2,
