@@ -18,6 +18,14 @@ export interface FixedRateOptions {
   rate: number;
   seconds: number;
   connections: number;
+  /**
+   * Offer h2 in ALPN (TLS targets only). Off by default: undici 8 offers h2 unless told not to,
+   * and over h2 its pool sends every request on one connection, up to 100 at once, so a run
+   * "over 10 keep-alive connections" through Caddy (which picks h2) was neither 10 connections
+   * nor comparable with the direct path's HTTP/1.1; and each h2 stream is a new goroutine in
+   * Caddy, with no bound on how many reach the upstream at once.
+   */
+  h2?: boolean;
 }
 
 export interface FixedRateResult {
@@ -28,6 +36,13 @@ export interface FixedRateResult {
   p90_ms: number;
   p99_ms: number;
   max_ms: number;
+  /** What the client offered in ALPN (TLS targets); Caddy takes h2 when offered. */
+  alpn_offered: string[];
+  /**
+   * How many answers took at most each bound (ms; "inf" for the rest): modes in the tail name
+   * their cause (40 ms: Nagle against delayed ACK; 200 ms: a TCP retransmission timeout).
+   */
+  latency_histogram_ms: Record<string, number>;
   /** How late the generator itself sent (timer granularity, its own event loop). */
   send_lateness_p50_ms: number;
   send_lateness_p99_ms: number;
@@ -45,16 +60,20 @@ export interface FixedRateResult {
  * (mcollina/autocannon#174) and keeps latencies in whole milliseconds, too coarse here.
  * Latency runs from the call (so waiting for a free connection counts) to the body's last byte.
  */
-export async function generate({ target, rate, seconds, connections }: FixedRateOptions) {
+const HISTOGRAM_BOUNDS_MS = [1, 2, 5, 10, 20, 40, 60, 100, 150, 200, 300, 500, 1000];
+
+export async function generate({ target, rate, seconds, connections, h2 }: FixedRateOptions) {
   const { origin, pathname, search } = new URL(target.url);
   const pool = new Pool(origin, {
     connections,
+    allowH2: h2 ?? false,
     connect: { rejectUnauthorized: false, servername: target.servername },
   });
   try {
     const latencyUs = createHistogram();
     const lateUs = createHistogram();
     const non2xxStatuses: Record<string, number> = {};
+    const histogram = new Array<number>(HISTOGRAM_BOUNDS_MS.length + 1).fill(0);
     let errors = 0;
     const send = async () => {
       const sent = performance.now();
@@ -69,7 +88,12 @@ export async function generate({ target, rate, seconds, connections }: FixedRate
         await res.body.dump({ limit: Infinity });
         if (res.statusCode < 200 || res.statusCode >= 300) {
           non2xxStatuses[res.statusCode] = (non2xxStatuses[res.statusCode] ?? 0) + 1;
-        } else latencyUs.record(Math.max(1, Math.round((performance.now() - sent) * 1000)));
+        } else {
+          const latencyMs = performance.now() - sent;
+          latencyUs.record(Math.max(1, Math.round(latencyMs * 1000)));
+          const bucket = HISTOGRAM_BOUNDS_MS.findIndex((bound) => latencyMs <= bound);
+          histogram[bucket === -1 ? HISTOGRAM_BOUNDS_MS.length : bucket]!++;
+        }
       } catch {
         errors++;
       }
@@ -97,6 +121,10 @@ export async function generate({ target, rate, seconds, connections }: FixedRate
       p90_ms: ms(latencyUs.percentile(90)),
       p99_ms: ms(latencyUs.percentile(99)),
       max_ms: ms(latencyUs.max),
+      alpn_offered: h2 ? ['http/1.1', 'h2'] : ['http/1.1'],
+      latency_histogram_ms: Object.fromEntries(
+        histogram.map((n, i) => [String(HISTOGRAM_BOUNDS_MS[i] ?? 'inf'), n]),
+      ),
       send_lateness_p50_ms: ms(lateUs.percentile(50)),
       send_lateness_p99_ms: ms(lateUs.percentile(99)),
       generator_thread_cpu_us_per_request: Math.round((cpu.user + cpu.system) / Math.max(total, 1)),

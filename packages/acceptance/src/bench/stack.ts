@@ -9,6 +9,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { createHistogram } from 'node:perf_hooks';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
@@ -33,6 +34,13 @@ const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const WITH_VARIANTS = process.env.BENCH_CADDY_VARIANTS !== '0';
 /** Rounds of the variants, alternately forward and in reverse: more rounds, less noise. */
 const VARIANT_ROUNDS = Number(process.env.BENCH_VARIANT_ROUNDS ?? 2);
+/**
+ * BENCH_CADDY_PROFILE=1 adds two fixed-rate runs through Caddy while its admin endpoint records a
+ * Go execution trace, then a CPU profile, over HTTP/1.1, then a trace over h2
+ * (bench-results/caddy-trace.out, caddy-cpu.pprof, caddy-trace-h2.out; read
+ * them with Debian's golang-go: `go tool trace -pprof=net|sched|syscall`, `go tool pprof`).
+ */
+const WITH_CADDY_PROFILE = process.env.BENCH_CADDY_PROFILE === '1';
 const SEED_BOTS = 500;
 const CONNECTIONS = 10;
 /**
@@ -40,6 +48,12 @@ const CONNECTIONS = 10;
  * busy host BENCH_FIXED_RATE (lower) measures the hop rather than a queue.
  */
 const FIXED_RATE = Number(process.env.BENCH_FIXED_RATE ?? 500);
+/**
+ * The fixed-rate generator's keep-alive connections (HTTP/1.1: one request each at a time). With
+ * 10 at 500 req/s, any answer slower than 20 ms leaves requests waiting for a free connection
+ * in the generator, which the latency counts.
+ */
+const FIXED_CONNECTIONS = Number(process.env.BENCH_FIXED_CONNECTIONS ?? CONNECTIONS);
 const TARGETS = {
   upToHealthySeconds: 60,
   idleTotalMiB: 600,
@@ -151,13 +165,89 @@ type Target = FixedRateTarget;
  * `FIXED_RATE` requests per second for `LOAD_SECONDS` (open loop: fixed-rate.ts), from a worker
  * thread with nothing else on its event loop; this thread only reads the CPU counters around it.
  */
-async function fixedRate(metered: Metered, target: Target, thread: 'worker' | 'main' = 'worker') {
-  const options = { target, rate: FIXED_RATE, seconds: LOAD_SECONDS, connections: CONNECTIONS };
+async function fixedRate(
+  metered: Metered,
+  target: Target,
+  { thread = 'worker', h2 = false }: { thread?: 'worker' | 'main'; h2?: boolean } = {},
+) {
+  const options = {
+    target,
+    rate: FIXED_RATE,
+    seconds: LOAD_SECONDS,
+    connections: FIXED_CONNECTIONS,
+    h2,
+  };
   // What the previous phase left queued (a saturated machine) drains before the counters start.
   await sleep(2000);
   return withCpuPerRequest(metered, () =>
     thread === 'worker' ? runFixedRate(options) : generate(options),
   );
+}
+
+/**
+ * The fixed-rate phase through Caddy again, once while Caddy records a Go execution trace and once
+ * while it records a CPU profile, each over the phase's load (net/http/pprof on the admin API,
+ * which listens only inside the container). The phases' own figures say what recording cost.
+ */
+async function caddyProfiled(metered: { caddy: string; backend: string }, target: Target) {
+  const seconds = Math.max(1, LOAD_SECONDS - 1);
+  const trace = `/debug/pprof/trace?seconds=${seconds}`;
+  const captures = {
+    trace: { path: trace, file: 'caddy-trace.out', h2: false },
+    cpu: { path: `/debug/pprof/profile?seconds=${seconds}`, file: 'caddy-cpu.pprof', h2: false },
+    trace_h2: { path: trace, file: 'caddy-trace-h2.out', h2: true },
+  };
+  const runs: Record<string, Awaited<ReturnType<typeof fixedRate>> & { file: string }> = {};
+  for (const [name, { path: adminPath, file, h2 }] of Object.entries(captures)) {
+    const capture = sleep(2500).then(() =>
+      run(
+        'docker',
+        ['exec', metered.caddy, 'wget', '-q', '-O', '-', `http://localhost:2019${adminPath}`],
+        { encoding: 'buffer', maxBuffer: 1 << 28 },
+      ),
+    );
+    const [phase, { stdout }] = await Promise.all([fixedRate(metered, target, { h2 }), capture]);
+    const out = path.join(repoRoot, 'bench-results', file);
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, stdout);
+    runs[name] = { ...phase, file: path.relative(repoRoot, out) };
+  }
+  return runs;
+}
+
+/**
+ * `phase` through Caddy plus Caddy's own view of it, from the access log lines written during the
+ * phase: `duration` runs from Caddy having read the request's headers to its last write of the
+ * response (the upstream's time included), so what the client measured beyond it was spent
+ * outside Caddy's handler (TCP, TLS, the kernel's scheduling of Caddy and of the generator).
+ * `request.proto` shows which HTTP version the generator spoke.
+ */
+async function withCaddyLog<T>(caddyId: string, phase: () => Promise<T>) {
+  const from = Date.now() / 1000;
+  const result = await phase();
+  const to = Date.now() / 1000;
+  const log = await docker('exec', caddyId, 'tail', '-n', '50000', '/logs/access.log');
+  const durationUs = createHistogram();
+  const protos: Record<string, number> = {};
+  for (const line of log.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as { ts: number; duration: number; request: { proto: string } };
+    if (entry.ts < from || entry.ts > to) continue;
+    durationUs.record(Math.max(1, Math.round(entry.duration * 1e6)));
+    protos[entry.request.proto] = (protos[entry.request.proto] ?? 0) + 1;
+  }
+  const ms = (us: number) => Math.round(us / 10) / 100;
+  return {
+    ...result,
+    caddy_logged: {
+      requests: durationUs.count,
+      protos,
+      duration_p50_ms: ms(durationUs.percentile(50)),
+      duration_p90_ms: ms(durationUs.percentile(90)),
+      duration_p99_ms: ms(durationUs.percentile(99)),
+      duration_max_ms: ms(durationUs.max),
+    },
+  };
 }
 
 /** Waits until `opts` answers 200: a proxy just started may still be setting up its TLS. */
@@ -172,21 +262,32 @@ async function untilOk(what: string, opts: autocannon.Options) {
 
 /** The TLS a client gets from `ip`:443, to show Caddy and the peer speak the same. */
 async function tlsOf(ip: string, servername: string) {
-  return new Promise<{ protocol: string | null; cipher: string; key: string }>(
-    (resolve, reject) => {
-      const socket = tlsConnect({ host: ip, port: 443, servername, rejectUnauthorized: false });
-      socket.once('error', reject);
-      socket.once('secureConnect', () => {
-        const cert = socket.getPeerCertificate();
-        resolve({
-          protocol: socket.getProtocol(),
-          cipher: socket.getCipher().name,
-          key: cert.asn1Curve ?? `RSA ${cert.bits}`,
-        });
-        socket.end();
+  return new Promise<{
+    protocol: string | null;
+    cipher: string;
+    key: string;
+    alpn: string | false;
+  }>((resolve, reject) => {
+    // A browser's ALPN offer: which HTTP version the proxy picks when h2 is on the table.
+    const socket = tlsConnect({
+      host: ip,
+      port: 443,
+      servername,
+      rejectUnauthorized: false,
+      ALPNProtocols: ['h2', 'http/1.1'],
+    });
+    socket.once('error', reject);
+    socket.once('secureConnect', () => {
+      const cert = socket.getPeerCertificate();
+      resolve({
+        protocol: socket.getProtocol(),
+        cipher: socket.getCipher().name,
+        key: cert.asn1Curve ?? `RSA ${cert.bits}`,
+        alpn: socket.alpnProtocol ?? false,
       });
-    },
-  );
+      socket.end();
+    });
+  });
 }
 
 /** The stack's running Caddy as Docker sees it: image, env, CPU limit. */
@@ -452,13 +553,21 @@ async function main() {
     );
 
     console.log(`[bench:stack] load: ${FIXED_RATE} req/s fixed rate, through Caddy and direct`);
-    const fixedViaCaddy = await fixedRate(metered, targets.caddy);
+    const fixedViaCaddy = await withCaddyLog(metered.caddy, () =>
+      fixedRate(metered, targets.caddy),
+    );
     const fixedDirect = await fixedRate(metered, targets.direct);
+    // What a browser gets: h2, every request on one connection (information, not the target:
+    // the direct path has no h2 to compare with).
+    const fixedViaCaddyH2 = await withCaddyLog(metered.caddy, () =>
+      fixedRate(metered, targets.caddy, { h2: true }),
+    );
     // The control: the same generator on this thread, as the bench ran it before.
     const fixedOnMainThread = {
-      via_caddy: await fixedRate(metered, targets.caddy, 'main'),
-      direct: await fixedRate(metered, targets.direct, 'main'),
+      via_caddy: await fixedRate(metered, targets.caddy, { thread: 'main' }),
+      direct: await fixedRate(metered, targets.direct, { thread: 'main' }),
     };
+    const profiled = WITH_CADDY_PROFILE ? await caddyProfiled(metered, targets.caddy) : null;
     const added = {
       p50_ms: Math.round((fixedViaCaddy.p50_ms - fixedDirect.p50_ms) * 100) / 100,
       p99_ms: Math.round((fixedViaCaddy.p99_ms - fixedDirect.p99_ms) * 100) / 100,
@@ -516,11 +625,14 @@ async function main() {
         fixed_rate: {
           rps: FIXED_RATE,
           seconds: LOAD_SECONDS,
+          connections: FIXED_CONNECTIONS,
           via_caddy: fixedViaCaddy,
           direct: fixedDirect,
+          via_caddy_h2: fixedViaCaddyH2,
           added_by_caddy: added,
           at_rate: atRate,
           generator_on_main_thread: fixedOnMainThread,
+          via_caddy_profiled: profiled,
         },
         caddy_static_same_body: { ...ceiling, body_bytes: body.length },
         caddy_static_to_direct_rps: ratio(ceiling.rps, direct.rps),
