@@ -37,6 +37,7 @@ import { startServer, type RunningServer } from '../../server.ts';
 import { mintJwt } from '../../test-support/jwt.ts';
 import { cutoverCommand, type CutoverResult } from './cutover.ts';
 import { readExport } from './export-reader.ts';
+import { exportBatches } from './export-worker.ts';
 import { migrateRtdb } from './migrate.ts';
 import { DOMAINS, mapRecord, type Domain, type Row } from './records.ts';
 
@@ -297,7 +298,7 @@ async function main(): Promise<void> {
     t0 = performance.now();
     const first = await migrateRtdb({
       db: database.db,
-      records: (d) => readExport(file, d),
+      batches: exportBatches(file), // as cli migrate:rtdb --from-file
       source,
       batchSize,
     });
@@ -307,7 +308,7 @@ async function main(): Promise<void> {
     t0 = performance.now();
     const again = await migrateRtdb({
       db: database.db,
-      records: (d) => readExport(file, d),
+      batches: exportBatches(file), // as cli migrate:rtdb --from-file
       source,
       batchSize,
     });

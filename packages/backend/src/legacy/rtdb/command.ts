@@ -4,7 +4,8 @@
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { createDatabase } from '../../platform/db/database.ts';
-import { readExport } from './export-reader.ts';
+import type { BatchSource } from './batches.ts';
+import { exportBatches } from './export-worker.ts';
 import { connectRtdb, RtdbConfigError, type RtdbConnection, type RtdbEnv } from './firebase.ts';
 import { DEFAULT_PAGE_SIZE, readLive } from './live-reader.ts';
 import { formatSummary, migrateRtdb, type RecordSource } from './migrate.ts';
@@ -71,7 +72,12 @@ export function openRtdb(env: RtdbEnv, command: string): RtdbConnection {
 async function openSource(
   args: MigrateRtdbArgs,
   env: RtdbEnv,
-): Promise<{ records: RecordSource; source: string; describe: string; close(): Promise<void> }> {
+): Promise<{
+  input: { records: RecordSource } | { batches: BatchSource };
+  source: string;
+  describe: string;
+  close(): Promise<void>;
+}> {
   if (args.from === 'file') {
     const { file } = args;
     try {
@@ -80,7 +86,8 @@ async function openSource(
       throw new RtdbInputError(`migrate:rtdb: cannot read ${file}`);
     }
     return {
-      records: (domains) => readExport(file, domains),
+      // Parsed and normalised in a worker thread, beside the SQL.
+      input: { batches: exportBatches(file) },
       source: `file:${path.basename(file)}`,
       describe: file,
       close: async () => {},
@@ -88,7 +95,7 @@ async function openSource(
   }
   const rtdb = openRtdb(env, 'migrate:rtdb');
   return {
-    records: (domains) => readLive(rtdb.database, domains, args.pageSize),
+    input: { records: (domains) => readLive(rtdb.database, domains, args.pageSize) },
     source: `rtdb:${new URL(env.RTDB_URL!).host}`,
     describe: `${rtdb.describe}, pages of ${args.pageSize}`,
     close: () => rtdb.close(),
@@ -109,7 +116,7 @@ export async function migrateRtdbCommand(
   try {
     const result = await migrateRtdb({
       db: database.db,
-      records: from.records,
+      ...from.input,
       source: from.source,
       dryRun,
       batchSize,

@@ -1,0 +1,76 @@
+// An export file's batches (batches.ts) made in a worker thread: parsing and normalising the
+// stream is most of the import's CPU, and in the importing thread it ran between the SQL
+// statements. Here it runs beside them, a bounded number of batches ahead: the worker posts a
+// batch only when the importer has room for it (credits), so a large export is never read into
+// memory faster than it is written.
+import { on } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { batchesOf, type BatchSource, type Prepared } from './batches.ts';
+import { readExport } from './export-reader.ts';
+import type { Domain } from './records.ts';
+
+/** Batches the worker may be ahead of the importer. */
+const AHEAD = 4;
+
+interface Job {
+  file: string;
+  passes: Domain[][];
+  batchSize: number;
+}
+type Message = Prepared | { type: 'done' } | { type: 'error'; name: string; message: string };
+
+/** The batches of the export at `file`, parsed and normalised in a worker thread. */
+export function exportBatches(file: string): BatchSource {
+  return async function* (passes, batchSize) {
+    const job: Job = { file, passes: passes.map((p) => [...p]), batchSize };
+    // This module is the worker too, as .ts from source and .js once built.
+    const self = fileURLToPath(import.meta.url);
+    const worker = new Worker(self, { workerData: { rtdbExportJob: job } });
+    try {
+      const messages = on(worker, 'message', { close: ['exit'] }) as AsyncIterable<[Message]>;
+      for await (const [message] of messages) {
+        if (message.type === 'done') return;
+        if (message.type === 'error') {
+          // A SyntaxError is a bad export (the command's input error), as from readExport.
+          const Err = message.name === 'SyntaxError' ? SyntaxError : Error;
+          throw new Err(message.message);
+        }
+        yield message;
+        worker.postMessage('next');
+      }
+      throw new Error('the export worker stopped before the end of the export');
+    } finally {
+      await worker.terminate();
+    }
+  };
+}
+
+async function work(job: Job): Promise<void> {
+  const port = parentPort!;
+  let credits = AHEAD;
+  let wake: (() => void) | undefined;
+  const credit = () => {
+    credits++;
+    wake?.();
+  };
+  port.on('message', credit);
+  const post = (m: Message) => port.postMessage(m);
+  try {
+    const batches = batchesOf((domains) => readExport(job.file, domains));
+    const passes = job.passes.map((p) => new Set(p));
+    for await (const item of batches(passes, job.batchSize)) {
+      while (credits === 0) await new Promise<void>((r) => (wake = r));
+      credits--;
+      post(item);
+    }
+    post({ type: 'done' });
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    post({ type: 'error', name: e.name, message: e.message });
+  }
+  port.off('message', credit);
+}
+
+const job = (workerData as { rtdbExportJob?: Job } | null)?.rtdbExportJob;
+if (!isMainThread && job) await work(job);
