@@ -53,13 +53,8 @@ async function* prepare(
   batchSize: number,
   seen: Map<Domain, Set<string>>,
 ): AsyncGenerator<Prepared> {
-  const empty = (): { rows: Row[] } & Tally => ({
-    rows: [],
-    read: 0,
-    rejected: 0,
-    rejects: [],
-    keys: [],
-  });
+  const none = (): Tally => ({ read: 0, rejected: 0, rejects: [], keys: [] });
+  const empty = (): { rows: Row[] } & Tally => ({ rows: [], ...none() });
   const pending = new Map<Domain, { rows: Row[] } & Tally>();
   const take = (domain: Domain) => {
     const p = pending.get(domain) ?? empty();
@@ -69,12 +64,10 @@ async function* prepare(
   for await (const item of items) {
     const { domain } = item;
     if (item.type === 'end') {
-      let { rows, ...tally } = take(domain);
-      if (rows.length) {
-        yield { type: 'batch', domain, rows, ...tally };
-        ({ rows, ...tally } = empty());
-      }
-      yield { type: 'end', domain, ...tally };
+      const { rows, ...tally } = take(domain);
+      // The last rows travel as a batch with their tally; the end then adds nothing.
+      if (rows.length) yield { type: 'batch', domain, rows, ...tally };
+      yield { type: 'end', domain, ...(rows.length ? none() : tally) };
       continue;
     }
     const { key } = item;
