@@ -20,13 +20,24 @@ interface Job {
 }
 type Message = Prepared | { type: 'done' } | { type: 'error'; name: string; message: string };
 
-/** The batches of the export at `file`, parsed and normalised in a worker thread. */
+// This module is the worker too, as .ts from source and .js once built.
+const spawn = () =>
+  new Worker(fileURLToPath(import.meta.url), { workerData: { rtdbExportWorker: true } });
+
+/**
+ * The batches of the export at `file`, parsed and normalised in a worker thread. The first
+ * worker starts now, so that it loads its modules (the rules, the contracts' schemas: a few
+ * hundred ms) while the caller connects; it does not keep the process alive until it is used.
+ */
 export function exportBatches(file: string): BatchSource {
+  let spare: Worker | undefined = spawn();
+  spare.unref();
   return async function* (passes, batchSize) {
+    const worker = spare ?? spawn();
+    spare = undefined;
+    worker.ref();
     const job: Job = { file, passes: passes.map((p) => [...p]), batchSize };
-    // This module is the worker too, as .ts from source and .js once built.
-    const self = fileURLToPath(import.meta.url);
-    const worker = new Worker(self, { workerData: { rtdbExportJob: job } });
+    worker.postMessage(job);
     try {
       const messages = on(worker, 'message', { close: ['exit'] }) as AsyncIterable<[Message]>;
       for await (const [message] of messages) {
@@ -72,5 +83,6 @@ async function work(job: Job): Promise<void> {
   port.off('message', credit);
 }
 
-const job = (workerData as { rtdbExportJob?: Job } | null)?.rtdbExportJob;
-if (!isMainThread && job) await work(job);
+// In the worker: the first message is the job, the next ones are credits.
+if (!isMainThread && (workerData as { rtdbExportWorker?: boolean } | null)?.rtdbExportWorker)
+  parentPort!.once('message', (job: Job) => void work(job));
