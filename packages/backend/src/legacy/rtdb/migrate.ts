@@ -9,6 +9,9 @@
 // Before cutover nothing else writes these tables (the API runs on RTDB), so a long
 // transaction blocks no one; batches only bound statement and memory size. A dry run is the
 // same run rolled back: its counts are exact.
+//
+// The records arrive normalised and batched (batches.ts): from an export file, by a worker thread
+// (export-worker.ts) that parses the next batches while this thread's SQL runs.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import { batchesOf, type BatchSource, type Prepared } from './batches.ts';
