@@ -37,7 +37,6 @@ import { startServer, type RunningServer } from '../../server.ts';
 import { mintJwt } from '../../test-support/jwt.ts';
 import { cutoverCommand, type CutoverResult } from './cutover.ts';
 import { readExport } from './export-reader.ts';
-import { exportBatches } from './export-worker.ts';
 import { migrateRtdb } from './migrate.ts';
 import { DOMAINS, mapRecord, type Domain, type Row } from './records.ts';
 
@@ -298,7 +297,7 @@ async function main(): Promise<void> {
     t0 = performance.now();
     const first = await migrateRtdb({
       db: database.db,
-      batches: exportBatches(file), // as cli migrate:rtdb --from-file
+      records: (d) => readExport(file, d),
       source,
       batchSize,
     });
@@ -308,7 +307,7 @@ async function main(): Promise<void> {
     t0 = performance.now();
     const again = await migrateRtdb({
       db: database.db,
-      batches: exportBatches(file), // as cli migrate:rtdb --from-file
+      records: (d) => readExport(file, d),
       source,
       batchSize,
     });

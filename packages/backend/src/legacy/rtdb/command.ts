@@ -4,8 +4,7 @@
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { createDatabase } from '../../platform/db/database.ts';
-import type { BatchSource } from './batches.ts';
-import { exportBatches } from './export-worker.ts';
+import { readExport } from './export-reader.ts';
 import { connectRtdb, RtdbConfigError, type RtdbConnection, type RtdbEnv } from './firebase.ts';
 import { DEFAULT_PAGE_SIZE, readLive } from './live-reader.ts';
 import { formatSummary, migrateRtdb, type RecordSource } from './migrate.ts';
@@ -72,12 +71,7 @@ export function openRtdb(env: RtdbEnv, command: string): RtdbConnection {
 async function openSource(
   args: MigrateRtdbArgs,
   env: RtdbEnv,
-): Promise<{
-  input: { records: RecordSource } | { batches: BatchSource };
-  source: string;
-  describe: string;
-  close(): Promise<void>;
-}> {
+): Promise<{ records: RecordSource; source: string; describe: string; close(): Promise<void> }> {
   if (args.from === 'file') {
     const { file } = args;
     try {
@@ -86,8 +80,7 @@ async function openSource(
       throw new RtdbInputError(`migrate:rtdb: cannot read ${file}`);
     }
     return {
-      // Parsed and normalised in a worker thread, beside the SQL.
-      input: { batches: exportBatches(file) },
+      records: (domains) => readExport(file, domains),
       source: `file:${path.basename(file)}`,
       describe: file,
       close: async () => {},
@@ -95,7 +88,7 @@ async function openSource(
   }
   const rtdb = openRtdb(env, 'migrate:rtdb');
   return {
-    input: { records: (domains) => readLive(rtdb.database, domains, args.pageSize) },
+    records: (domains) => readLive(rtdb.database, domains, args.pageSize),
     source: `rtdb:${new URL(env.RTDB_URL!).host}`,
     describe: `${rtdb.describe}, pages of ${args.pageSize}`,
     close: () => rtdb.close(),
@@ -116,7 +109,7 @@ export async function migrateRtdbCommand(
   try {
     const result = await migrateRtdb({
       db: database.db,
-      ...from.input,
+      records: from.records,
       source: from.source,
       dryRun,
       batchSize,
