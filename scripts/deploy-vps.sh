@@ -513,8 +513,10 @@ rollout() { # <tag> <service>... (backup among them: created and started here, n
     report+="$svc: $((n > 0 ? n : 1)) new, $n old; "
   done
   old="$(grep . <<<"$old" | sort || true)"
-  local up_ok=1 created
+  local up_ok=1 created t0 t_created t_started
+  t0="$(now_ms)"
   at "$to" create --no-recreate "${scale[@]}" "$@" >"$STATE/rollout.up" 2>&1 || up_ok=0
+  t_created="$(now_ms)"
   new="$(for svc in "${replicated[@]}"; do ids_of -a "$svc"; done | sort | comm -13 <(echo "$old") -)"
   # The replicas just created, started by id (a one-shot created here stays unstarted: see
   # step_migrate); the backup service's container in the background (`docker start` starts one
@@ -526,6 +528,7 @@ rollout() { # <tag> <service>... (backup among them: created and started here, n
   [ "$up_ok" = 0 ] || [ -z "$created_backup" ] || (exec 9>&- && docker start $created_backup >/dev/null) &
   # shellcheck disable=SC2086 # ids, one per word
   [ "$up_ok" = 0 ] || [ -z "$new" ] || docker start $new >/dev/null 2>>"$STATE/rollout.up" || up_ok=0
+  t_started="$(now_ms)"
   # shellcheck disable=SC2086 # ids, one per word
   if [ "$up_ok" = 0 ] || ! wait_ready "$HEALTH_TIMEOUT" $new; then
     [ "$up_ok" = 1 ] || tail -n 5 "$STATE/rollout.up" | sed 's/^/   | /'
@@ -541,7 +544,7 @@ rollout() { # <tag> <service>... (backup among them: created and started here, n
     (exec 9>&- && docker stop $old >/dev/null && docker rm $old >/dev/null) &
     draining_pid=$!
   fi
-  say "   ${report%; } (the old ones draining)"
+  say "   ${report%; } (the old ones draining); compose create $((t_created - t0)) ms, docker start $((t_started - t_created)) ms, ready after $(($(now_ms) - t_started)) ms"
 }
 await_drained() {
   [ -n "$draining_pid" ] || return 0
