@@ -296,6 +296,8 @@ pre_backup() {
     return 1
   }
   summary="$(tail -n 1 <<<"$out")"
+  # Its progress lines, timestamped: where the step's seconds went.
+  grep -v '^{' <<<"$out" | sed 's/^/   | /' || true
   json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<<"$summary"; }
   if [ "$(json_field kind)" = wal ]; then
     backup_record="\"kind\":\"restore_point\",\"name\":$(json_str "$(json_field restore_point)"),\"lsn\":\"$(json_field lsn)\""

@@ -27,6 +27,8 @@ interface Phase {
   steps?: Record<string, number>;
   /** The backup step's kind (restore point or dump), from the release log. */
   backup?: ReleaseLine['backup'];
+  /** The script's output: each step's lines, with sub-step timings. */
+  output?: string[];
   load: Omit<LoadReport, 'failures'> & { failures: string[] };
 }
 
@@ -40,7 +42,12 @@ async function underLoad(r: DeployRehearsal, action: () => Promise<SshResult>): 
   await sleep(1000);
   const report = await load.stop();
   if (result.exitCode !== 0) console.error(result.stdout, result.stderr);
-  return { wall_seconds: Math.round(wall * 10) / 10, exit_code: result.exitCode, load: report };
+  return {
+    wall_seconds: Math.round(wall * 10) / 10,
+    exit_code: result.exitCode,
+    load: report,
+    output: result.stdout.split('\n').filter(Boolean),
+  };
 }
 
 async function main() {
