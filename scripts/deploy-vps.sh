@@ -342,6 +342,18 @@ step_data() {
   start_healthy "$tag" "$DATA_TIMEOUT" db minio || fail "db or minio did not become healthy in $DATA_TIMEOUT s"
 }
 
+# docker start of each container in parallel (`docker start a b` starts one after the other, and
+# a start costs seconds on the loaded VPS); non-zero if one failed.
+start_all() { # <container id>...
+  local id pids=() bad=0
+  for id in "$@"; do
+    docker start "$id" >/dev/null 9>&- &
+    pids+=($!)
+  done
+  for id in "${pids[@]}"; do wait "$id" || bad=1; done
+  return "$bad"
+}
+
 # Runs the one-shots on <tag> to completion, in the order their depends_on in compose.stack.yml
 # gives: migrate and storage-init side by side (neither needs the other), backup-init once
 # migrate succeeded (it grants on ops.runs, which a migration creates). Compose creates them
@@ -361,7 +373,7 @@ one_shots() { # <tag>
   migrate="$(ids_of -a migrate | head -n 1)" storage="$(ids_of -a storage-init | head -n 1)"
   backup_init="$(ids_of -a backup-init | head -n 1)"
   [ -n "$migrate" ] && [ -n "$storage" ] && [ -n "$backup_init" ] || return 1
-  docker start "$migrate" "$storage" >/dev/null || bad=1
+  start_all "$migrate" "$storage" || bad=1
   if [ "$(docker inspect --format '{{.State.Status}}' "$migrate")" != created ] &&
     [ "$(docker wait "$migrate")" = 0 ]; then
     docker start "$backup_init" >/dev/null || bad=1
@@ -529,7 +541,7 @@ rollout() { # <tag> <service>... (backup among them: created and started here, n
   # shellcheck disable=SC2086 # ids, one per word
   [ "$up_ok" = 0 ] || [ -z "$created_backup" ] || (exec 9>&- && docker start $created_backup >/dev/null) &
   # shellcheck disable=SC2086 # ids, one per word
-  [ "$up_ok" = 0 ] || [ -z "$new" ] || docker start $new >/dev/null 2>>"$STATE/rollout.up" || up_ok=0
+  [ "$up_ok" = 0 ] || [ -z "$new" ] || start_all $new 2>>"$STATE/rollout.up" || up_ok=0
   t_started="$(now_ms)"
   # shellcheck disable=SC2086 # ids, one per word
   if [ "$up_ok" = 0 ] || ! wait_ready "$HEALTH_TIMEOUT" $new; then

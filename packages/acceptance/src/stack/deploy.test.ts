@@ -156,8 +156,10 @@ describe('deploy and rollback on the VPS simulator', { timeout: 900_000 }, () =>
         [r.tags.b, 'ok'],
       ]),
     );
+    const deployedB = lines.find((l) => l.tag === r.tags.b)!;
+    console.log(`[deploy] B's steps (s): ${JSON.stringify(deployedB.seconds)}`);
     // B migrates: its backup step took a restore point, recorded in ops.runs under its name.
-    const point = lines.find((l) => l.tag === r.tags.b)!.backup;
+    const point = deployedB.backup;
     expect(point).toMatchObject({ kind: 'restore_point', lsn: expect.stringMatching(/\//) });
     expect(point.name).toMatch(new RegExp(`^pre-deploy-${r.tags.b.slice(0, 29)}-`));
     const recorded = await r.compose(
