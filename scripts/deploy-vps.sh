@@ -156,7 +156,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # The attempt's record, written on every exit (one JSON line, appended, never rewritten).
 started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-result=failed failed_step="" message="" digests="" steps="" holding_lock=0
+result=failed failed_step="" message="" digests="" steps="" holding_lock=0 backup_record=""
 record() {
   local code=$?
   # Background steps (the old replicas' drain, the backup service) end before the attempt does:
@@ -164,9 +164,9 @@ record() {
   wait 2>/dev/null || true
   [ "$holding_lock" = 0 ] || rm -f "$LOCK_NOTE"
   [ "$result" = ok ] || [ "$code" -ne 0 ] || result=failed
-  printf '{"time":"%s","actor":%s,"kind":"%s","tag":"%s","previous_tag":"%s","result":"%s","failed_step":"%s","message":%s,"seconds":{%s},"digests":{%s}}\n' \
+  printf '{"time":"%s","actor":%s,"kind":"%s","tag":"%s","previous_tag":"%s","result":"%s","failed_step":"%s","message":%s,"seconds":{%s},"digests":{%s},"backup":{%s}}\n' \
     "$started_at" "$(json_str "$ACTOR")" "$kind" "$tag" "$live_tag" "$result" "$failed_step" \
-    "$(json_str "$message")" "$steps" "$digests" >>"$RELEASES"
+    "$(json_str "$message")" "$steps" "$digests" "$backup_record" >>"$RELEASES"
   # A failed or refused attempt says why on stderr, where a caller looks for errors.
   if [ "$result" = ok ]; then
     say "result: ok"
@@ -283,15 +283,30 @@ step_pull() {
   done < <(docker image inspect --format '{{join .RepoDigests " "}}' "${refs[@]}")
 }
 
-# 3. A dump of the live database first (deploy/README.md "Backups").
-pre_dump() {
-  local out
-  out="$(compose exec -T backup ops backup --reason "pre-$kind" 2>&1)" || {
+# 3. A restore point of the live database first (deploy/README.md "Backups"): `ops backup --kind
+# auto` names a point in the streamed WAL (a base backup and healthy streaming make it
+# recoverable: `ops pitr-drill --to-name`), in about a second; without them it takes a dump and
+# says why. By id in the running container: `compose exec` would parse the manifest first.
+pre_backup() {
+  local out id summary
+  id="$(running backup | head -n 1)"
+  out="$(docker exec "$id" ops backup --reason "pre-$kind" --kind auto --label "$tag" 2>&1)" || {
     echo "$out" | tail -n 5 | sed 's/^/   | /'
     say "the pre-$kind backup failed"
     return 1
   }
-  say "   pre-$kind dump: $(tail -n 1 <<<"$out")"
+  summary="$(tail -n 1 <<<"$out")"
+  # Its progress lines, timestamped: where the step's seconds went.
+  grep -v '^{' <<<"$out" | sed 's/^/   | /' || true
+  json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<<"$summary"; }
+  if [ "$(json_field kind)" = wal ]; then
+    backup_record="\"kind\":\"restore_point\",\"name\":$(json_str "$(json_field restore_point)"),\"lsn\":\"$(json_field lsn)\""
+    say "   pre-$kind restore point: $(json_field restore_point) at $(json_field lsn) (WAL segment $(json_field segment) streamed)"
+  else
+    backup_record="\"kind\":\"dump\",\"file\":$(json_str "$(json_field dump)"),\"why\":$(json_str "$(json_field restore_point_skipped)")"
+    say "   no restore point: $(json_field restore_point_skipped)"
+    say "   pre-$kind dump: $summary"
+  fi
 }
 step_backup() {
   if [ "$skip_backup" = 1 ]; then
@@ -299,53 +314,96 @@ step_backup() {
   elif [ -z "$(running db)" ]; then
     say "   no live database yet: nothing to back up"
   elif [ -z "$(running backup)" ]; then
-    fail "the backup service is not running: start it, or pass --skip-backup to deploy without a dump"
+    fail "the backup service is not running: start it, or pass --skip-backup to deploy without a backup"
   else
     # Not beside the rollout: a dump there met the stand-in db's crash recovery (a server process
     # died while the one-shots and the new replicas connected), and the dump failed.
-    pre_dump || fail "the pre-$kind backup failed; nothing was changed"
+    pre_backup || fail "the pre-$kind backup failed; nothing was changed"
   fi
 }
 
-# 4. The data services: started on a first deploy, left as they are afterwards (a change of
-# their config is applied by the migrate step's compose call, which starts them as dependencies).
+# 4. The data services: started on a first deploy, left as they are afterwards unless the files
+# their config comes from (compose file, images manifest, .env.prod but its IMAGE_TAG) changed
+# since the last deploy that checked them: then `up -d db minio`, which recreates only a service
+# whose config changed, as a later plain `docker compose up -d` would. A checksum here, not
+# compose's config hash: `compose config --hash` cost 3 s of the step on the loaded VPS.
+data_config_sum() {
+  { cat compose.stack.yml images.env; grep -v '^IMAGE_TAG=' "$ENV_FILE"; } | sha256sum | cut -d' ' -f1
+}
 step_data() {
-  local ids
-  ids="$(running db; running minio)"
+  local ids sum
+  ids="$(running db; running minio)" sum="$(data_config_sum)"
   # shellcheck disable=SC2086 # ids, one per word
   if [ "$(wc -w <<<"$ids")" = 2 ] &&
     [ "$(docker inspect --format '{{.State.Health.Status}}' $ids | sort -u)" = healthy ]; then
-    say "   db and minio running and healthy"
-    return
+    if [ "$sum" = "$(cat "$STATE/data-config.sha256" 2>/dev/null)" ]; then
+      say "   db and minio running and healthy, their config files unchanged"
+      return
+    fi
+    say "   the config files changed since the last deploy: up -d db minio (recreates what changed)"
   fi
   start_healthy "$tag" "$DATA_TIMEOUT" db minio || fail "db or minio did not become healthy in $DATA_TIMEOUT s"
+  echo "$sum" >"$STATE/data-config.sha256"
 }
 
-# Runs one-shot services to completion in one compose call (compose orders them by their
-# dependencies, each runs once) and prints migrate's last lines and those of one that failed;
-# non-zero if one failed or did not run.
-one_shots() { # <tag> <service>...
-  local to="$1" since bad=0 svc ids=() running_ids=() name state code
-  shift
-  since="$(date -u +%Y-%m-%dT%H:%M:%S)"
-  at "$to" up -d "$@" >/dev/null 2>&1 || bad=1
-  for svc in "$@"; do ids+=($(ids_of -a "$svc" | head -n 1)); done
-  [ "${#ids[@]}" = $# ] || return 1
+# docker start of each container in parallel (`docker start a b` starts one after the other, and
+# a start costs seconds on the loaded VPS); non-zero if one failed.
+start_all() { # <container id>...
+  local id pids=() bad=0
+  for id in "$@"; do
+    docker start "$id" >/dev/null 9>&- &
+    pids+=($!)
+  done
+  for id in "${pids[@]}"; do wait "$id" || bad=1; done
+  return "$bad"
+}
+
+# Runs the one-shots on <tag> to completion, in the order their depends_on in compose.stack.yml
+# gives: migrate and storage-init side by side (neither needs the other), backup-init once
+# migrate succeeded (it grants on ops.runs, which a migration creates). Compose creates them
+# (the config `up` would give them, so a later plain `docker compose up -d` recreates nothing);
+# this script starts them by id: compose 2.26's `up` first waits on each dependency's health,
+# then polls a completed one before starting its dependent (seconds at a time on a loaded host).
+# Prints when each was created, started and exited, migrate's last lines and those of one that
+# failed; non-zero if one failed or did not run.
+one_shots() { # <tag>
+  local to="$1" since t0 bad=0 migrate storage backup_init svc name state code
+  since="$(date -u +%Y-%m-%dT%H:%M:%S)" t0="$(now_ms)"
+  remove_one_shots
+  at "$to" create --no-recreate migrate storage-init backup-init >"$STATE/one-shots.create" 2>&1 || {
+    tail -n 5 "$STATE/one-shots.create" | sed 's/^/   | /'
+    return 1
+  }
+  migrate="$(ids_of -a migrate | head -n 1)" storage="$(ids_of -a storage-init | head -n 1)"
+  backup_init="$(ids_of -a backup-init | head -n 1)"
+  [ -n "$migrate" ] && [ -n "$storage" ] && [ -n "$backup_init" ] || return 1
+  start_all "$migrate" "$storage" || bad=1
+  if [ "$(docker inspect --format '{{.State.Status}}' "$migrate")" != created ] &&
+    [ "$(docker wait "$migrate")" = 0 ]; then
+    docker start "$backup_init" >/dev/null || bad=1
+  fi
+  local ids=("$migrate" "$storage" "$backup_init") waiting=()
   while read -r name state; do
-    [ "$state" != running ] || running_ids+=("$name")
+    [ "$state" != running ] || waiting+=("$name")
   done < <(docker inspect --format '{{.Id}} {{.State.Status}}' "${ids[@]}")
-  [ "${#running_ids[@]}" = 0 ] || docker wait "${running_ids[@]}" >/dev/null
-  while read -r name state code; do
+  [ "${#waiting[@]}" = 0 ] || docker wait "${waiting[@]}" >/dev/null
+  local created started finished timing=""
+  ms_at() { echo $(($(date -d "$1" +%s%N) / 1000000 - t0)); } # ms since t0 of an RFC 3339 time
+  while read -r name state code created started finished; do
     svc="${name#/"$PROJECT"-}" svc="${svc%-[0-9]*}"
     if [ "$state" = created ]; then
       say "   $svc: not run (a service it depends on failed)"
       bad=1
-    elif [ "$code" != 0 ] || [ "$svc" = migrate ]; then
+      continue
+    fi
+    timing+="$svc $(ms_at "$created")/$(ms_at "$started")/$(ms_at "$finished"), "
+    if [ "$code" != 0 ] || [ "$svc" = migrate ]; then
       # This run's last lines, without terminal escapes.
       docker logs --since "$since" "${name#/}" 2>&1 | tail -n 3 | sed "s/\x1b\[[0-9;]*[A-Za-z]//g; s/^/   $svc: /"
       [ "$code" = 0 ] || bad=1
     fi
-  done < <(docker inspect --format '{{.Name}} {{.State.Status}} {{.State.ExitCode}}' "${ids[@]}")
+  done < <(docker inspect --format '{{.Name}} {{.State.Status}} {{.State.ExitCode}} {{.Created}} {{.State.StartedAt}} {{.State.FinishedAt}}' "${ids[@]}")
+  say "   one-shots (ms after the step began: created/started/exited): ${timing%, }"
   return "$bad"
 }
 
@@ -362,7 +420,7 @@ step_migrate() {
   fi
   # No retry: the dropped `ops init` connection that one covered was Postgres's crash recovery
   # from an orphaned healthcheck probe, gone with the db's `init: true` (docs/design.md, §8).
-  one_shots "$tag" migrate storage-init backup-init && return
+  one_shots "$tag" && return
   local migrate_exit
   migrate_exit="$(docker inspect --format '{{.State.ExitCode}}' "$(ids_of -a migrate | head -n 1)" 2>/dev/null || true)"
   one_shots_back
@@ -382,7 +440,7 @@ remove_one_shots() {
 one_shots_back() {
   [ -n "$live_tag" ] && [ "$live_tag" != "$tag" ] || return 0
   say "   one-shots back on $live_tag"
-  one_shots "$live_tag" migrate storage-init backup-init >/dev/null || say "   (they failed there too)"
+  one_shots "$live_tag" >/dev/null || say "   (they failed there too)"
 }
 
 health() { docker inspect --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$1"; }
@@ -473,8 +531,10 @@ rollout() { # <tag> <service>... (backup among them: created and started here, n
     report+="$svc: $((n > 0 ? n : 1)) new, $n old; "
   done
   old="$(grep . <<<"$old" | sort || true)"
-  local up_ok=1 created
+  local up_ok=1 created t0 t_created t_started
+  t0="$(now_ms)"
   at "$to" create --no-recreate "${scale[@]}" "$@" >"$STATE/rollout.up" 2>&1 || up_ok=0
+  t_created="$(now_ms)"
   new="$(for svc in "${replicated[@]}"; do ids_of -a "$svc"; done | sort | comm -13 <(echo "$old") -)"
   # The replicas just created, started by id (a one-shot created here stays unstarted: see
   # step_migrate); the backup service's container in the background (`docker start` starts one
@@ -485,7 +545,8 @@ rollout() { # <tag> <service>... (backup among them: created and started here, n
   # shellcheck disable=SC2086 # ids, one per word
   [ "$up_ok" = 0 ] || [ -z "$created_backup" ] || (exec 9>&- && docker start $created_backup >/dev/null) &
   # shellcheck disable=SC2086 # ids, one per word
-  [ "$up_ok" = 0 ] || [ -z "$new" ] || docker start $new >/dev/null 2>>"$STATE/rollout.up" || up_ok=0
+  [ "$up_ok" = 0 ] || [ -z "$new" ] || start_all $new 2>>"$STATE/rollout.up" || up_ok=0
+  t_started="$(now_ms)"
   # shellcheck disable=SC2086 # ids, one per word
   if [ "$up_ok" = 0 ] || ! wait_ready "$HEALTH_TIMEOUT" $new; then
     [ "$up_ok" = 1 ] || tail -n 5 "$STATE/rollout.up" | sed 's/^/   | /'
@@ -501,7 +562,7 @@ rollout() { # <tag> <service>... (backup among them: created and started here, n
     (exec 9>&- && docker stop $old >/dev/null && docker rm $old >/dev/null) &
     draining_pid=$!
   fi
-  say "   ${report%; } (the old ones draining)"
+  say "   ${report%; } (the old ones draining); compose create $((t_created - t0)) ms, docker start $((t_started - t_created)) ms, ready after $(($(now_ms) - t_started)) ms"
 }
 await_drained() {
   [ -n "$draining_pid" ] || return 0

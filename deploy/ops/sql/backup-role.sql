@@ -8,6 +8,8 @@
 --   pg_switch_wal()     `ops backup --reason pre-deploy` closes the current WAL segment, so the
 --                       streamed WAL holds everything up to the deploy (execute on that one
 --                       function only; Postgres 15 revokes it from public)
+--   pg_create_restore_point()  `ops backup --kind restore-point|auto`: a named point in the WAL
+--                       that a PITR recovers to (recovery_target_name), instead of a dump
 select set_config('botmox.backup_role', :'role', false),
        set_config('botmox.backup_pw', :'pw', false);
 do $$
@@ -23,6 +25,7 @@ begin
     r, pw);
   execute format('grant pg_read_all_data to %I', r);
   execute format('grant execute on function pg_catalog.pg_switch_wal() to %I', r);
+  execute format('grant execute on function pg_catalog.pg_create_restore_point(text) to %I', r);
   if to_regclass('ops.runs') is not null then
     execute format('grant usage on schema ops to %I', r);
     execute format('grant select, insert, update on ops.runs to %I', r);

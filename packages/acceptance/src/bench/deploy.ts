@@ -11,6 +11,7 @@ import {
   rehearsalLoad,
   startDeployRehearsal,
   type DeployRehearsal,
+  type ReleaseLine,
 } from '../harness/deploy-rehearsal.ts';
 import { repoRoot } from '../harness/manifest.ts';
 import type { LoadReport } from '../harness/steady-load.ts';
@@ -24,6 +25,10 @@ interface Phase {
   exit_code: number;
   /** Seconds per step, from the release log (our scripts only). */
   steps?: Record<string, number>;
+  /** The backup step's kind (restore point or dump), from the release log. */
+  backup?: ReleaseLine['backup'];
+  /** The script's output: each step's lines, with sub-step timings. */
+  output?: string[];
   load: Omit<LoadReport, 'failures'> & { failures: string[] };
 }
 
@@ -37,7 +42,12 @@ async function underLoad(r: DeployRehearsal, action: () => Promise<SshResult>): 
   await sleep(1000);
   const report = await load.stop();
   if (result.exitCode !== 0) console.error(result.stdout, result.stderr);
-  return { wall_seconds: Math.round(wall * 10) / 10, exit_code: result.exitCode, load: report };
+  return {
+    wall_seconds: Math.round(wall * 10) / 10,
+    exit_code: result.exitCode,
+    load: report,
+    output: result.stdout.split('\n').filter(Boolean),
+  };
 }
 
 async function main() {
@@ -53,6 +63,10 @@ async function main() {
     const first = await r.deploy(r.tags.a);
     if (first.exitCode !== 0)
       throw new Error(`the first deploy failed:\n${first.stdout}${first.stderr}`);
+    // The base backup a pre-deploy restore point builds on (else the deploy falls back to a dump).
+    const base = await r.baseBackup();
+    if (base.exitCode !== 0)
+      throw new Error(`ops basebackup failed:\n${base.stdout}${base.stderr}`);
     // "Images present": B's images on the VPS before its deploy is timed (A's are already).
     for (const name of ['backend', 'frontend', 'ops']) {
       const pulled = await r.sim.ssh(
@@ -65,6 +79,7 @@ async function main() {
     const rollback = await underLoad(r, () => r.rollback(r.tags.a));
     const releases = await r.releases();
     deploy.steps = releases.at(-2)?.seconds;
+    deploy.backup = releases.at(-2)?.backup;
     rollback.steps = releases.at(-1)?.seconds;
     // The naive path: the new tag by a plain `up -d` (compose recreates each service in place).
     const naive = await underLoad(r, () =>

@@ -49,6 +49,14 @@ export interface OpsRunSummary {
   wal_wait_seconds?: number;
   wal_switch_lsn?: string;
   wal_streamed_seconds?: number;
+  /** `ops backup --kind restore-point|auto` (kind wal): the point's name, LSN and WAL segment. */
+  restore_point?: string;
+  lsn?: string;
+  segment?: string;
+  /** `ops backup --kind auto` that took a dump instead: why no restore point. */
+  restore_point_skipped?: string;
+  /** `ops pitr-drill --to-name`: the point's LSN as recorded. */
+  restore_point_lsn?: string;
 }
 
 export interface OpsRun {

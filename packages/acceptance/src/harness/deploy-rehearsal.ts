@@ -46,6 +46,14 @@ export interface ReleaseLine {
   message: string;
   seconds: Record<string, number>;
   digests: Record<string, string>;
+  /** What the backup step took: a restore point in the streamed WAL, or a dump (and why). */
+  backup: {
+    kind?: 'restore_point' | 'dump';
+    name?: string;
+    lsn?: string;
+    file?: string;
+    why?: string;
+  };
 }
 
 export interface DeployRehearsal {
@@ -58,6 +66,9 @@ export interface DeployRehearsal {
   /** docker compose on the VPS with the release's files, as a person would type it there. */
   compose(args: string): Promise<SshResult>;
   releases(): Promise<ReleaseLine[]>;
+  /** `ops basebackup` in the running backup service, as an operator would run it after the first
+   * deploy: pre-deploy restore points need a base backup older than them. */
+  baseBackup(): Promise<SshResult>;
   /** https://<host>.localhost/<path>, answered by the VPS's Caddy (needs a deployed Caddy). */
   url(host: 'app' | 'api', pathAndQuery?: string): string;
   fetch(url: string, init?: RequestInit): Promise<Response>;
@@ -229,15 +240,17 @@ export async function startDeployRehearsal(): Promise<DeployRehearsal> {
     const url = (host: 'app' | 'api', pathAndQuery = '/') =>
       `https://${host}.${STACK_DOMAIN}${pathAndQuery}`;
 
+    const compose = (args: string) =>
+      inDir(
+        `docker compose --env-file images.env --env-file .env.prod -f compose.stack.yml ${args}`,
+      );
     return {
       sim,
       tags,
       deploy: (...args) => inDir(`bash scripts/deploy-vps.sh ${quote(args)}`),
       rollback: (...args) => inDir(`bash scripts/rollback-vps.sh ${quote(args)}`),
-      compose: (args) =>
-        inDir(
-          `docker compose --env-file images.env --env-file .env.prod -f compose.stack.yml ${args}`,
-        ),
+      compose,
+      baseBackup: () => compose('exec -T backup ops basebackup --reason rehearsal'),
       releases: async () => {
         const out = await sim.ssh(`cat ${BOT_MOX_DIR}/releases.jsonl 2>/dev/null || true`);
         return out.stdout

@@ -579,6 +579,82 @@ describe('WAL streaming, base backups and point-in-time recovery', () => {
     expect(checkpoint.code).not.toBe(0);
   }, 120_000);
 
+  it('ops backup --kind auto takes a pre-deploy restore point; a drill to its name has exactly the rows as they were at it', async () => {
+    await liveSql(`create table public.point_probe (id int primary key, v text not null)`);
+    await liveSql(`insert into public.point_probe values (1, 'before'), (2, 'before')`);
+    const rows = `select coalesce(string_agg(id || '=' || v, ',' order by id), '') from public.point_probe`;
+    const atPoint = await liveSql(rows);
+    expect(atPoint).toBe('1=before,2=before');
+
+    const point = await ops([
+      'backup',
+      '--reason',
+      'pre-deploy',
+      '--kind',
+      'auto',
+      '--label',
+      'tag-1',
+    ]);
+    expect(point.code, point.output).toBe(0);
+    expect(point.summary).toMatchObject({ kind: 'wal', ok: true, recorded: true });
+    expect(point.summary.restore_point).toMatch(/^pre-deploy-tag-1-\d{8}T\d{6}\.\d{3}Z$/);
+    expect(point.summary.lsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    expect(point.summary.segment).toMatch(/^[0-9A-F]{24}$/);
+    expect(point.output).not.toMatch(/pg_dump/);
+    // After the point: a row added, one changed, one deleted.
+    await liveSql(`insert into public.point_probe values (3, 'after')`);
+    await liveSql(`update public.point_probe set v = 'changed' where id = 1`);
+    await liveSql(`delete from public.point_probe where id = 2`);
+    expect(await liveSql(rows)).toBe('1=changed,3=after');
+
+    const name = point.summary.restore_point!;
+    const drill = await pitrDrill(['--to-name', name]);
+    expect(drill.code, drill.output).toBe(0);
+    expect(drill.summary).toMatchObject({
+      kind: 'pitr_drill',
+      ok: true,
+      target: name,
+      restore_point_lsn: point.summary.lsn,
+    });
+    expect(await drillSql(rows)).toBe(atPoint);
+    console.info(`PITR drill to restore point ${name}: RTO ${drill.summary.rto_seconds} s`);
+
+    const unknown = await ops(['pitr-drill', '--to-name', 'no-such-point']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.summary.error).toMatch(/no restore point named no-such-point in ops\.runs/);
+  }, 240_000);
+
+  it('ops backup --kind auto takes a dump instead, saying why, without healthy streaming or a base backup; --kind restore-point fails', async () => {
+    const noStream = { BACKUP_WAL_SLOT: 'no_such_slot' };
+    const streamless = await ops(['backup', '--reason', 'pre-deploy', '--kind', 'auto'], noStream);
+    expect(streamless.code, streamless.output).toBe(0);
+    expect(streamless.summary).toMatchObject({ kind: 'dump', ok: true });
+    expect(streamless.summary.restore_point_skipped).toMatch(
+      /^WAL streaming is not healthy: slot no_such_slot does not exist/,
+    );
+    const baseless = await ops(['backup', '--kind', 'auto'], { BACKUP_DIR: '/tmp/no-base' });
+    expect(baseless.code, baseless.output).toBe(0);
+    expect(baseless.summary).toMatchObject({ kind: 'dump', ok: true });
+    expect(baseless.summary.restore_point_skipped).toMatch(
+      /^no base backup in \/tmp\/no-base\/base/,
+    );
+    const strict = await ops(['backup', '--kind', 'restore-point'], noStream);
+    expect(strict.code).not.toBe(0);
+    expect(strict.summary).toMatchObject({ kind: 'wal', ok: false, recorded: true });
+    expect(strict.summary.error).toMatch(/^no restore point: WAL streaming is not healthy/);
+    const bad = await stack.compose([
+      'exec',
+      '-T',
+      'backup',
+      'ops',
+      'backup',
+      '--kind',
+      'snapshot',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.output).toMatch(/--kind must be dump, restore-point or auto, not "snapshot"/);
+  }, 180_000);
+
   it('ops prune keeps the newest set per day and week, and WAL back to the oldest kept base backup', async () => {
     // Sets from other days and weeks than today's, and a WAL segment older than any base backup.
     const seed = await stack.compose([

@@ -55,6 +55,10 @@ describe('deploy and rollback on the VPS simulator', { timeout: 900_000 }, () =>
       expect.arrayContaining(['pull', 'migrate', 'smoke']),
     );
     expect(line!.digests.backend).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // What an operator does after the first deploy: the base backup that the next deploys'
+    // restore points build on.
+    const base = await r.baseBackup();
+    expect(base.exitCode, base.stdout + base.stderr).toBe(0);
   });
 
   it('fails a tag that is not in the registry at pull, and changes nothing', async () => {
@@ -89,7 +93,13 @@ describe('deploy and rollback on the VPS simulator', { timeout: 900_000 }, () =>
     const before = await liveState();
     const result = await r.deploy(r.tags.badMigration);
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain('pre-deploy dump:');
+    // A restore point, not a dump: streaming is healthy and the base backup older.
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `pre-deploy restore point: pre-deploy-${r.tags.badMigration.slice(0, 29)}-\\S+ at [0-9A-F]+/[0-9A-F]+`,
+      ),
+    );
+    expect(result.stdout).not.toContain('pre-deploy dump:');
     expect(result.stdout).toMatch(/no_such_table/);
     expect(result.stdout).not.toContain('[deploy] == rollout');
     expect(await r.liveTag()).toBe(r.tags.a);
@@ -100,6 +110,7 @@ describe('deploy and rollback on the VPS simulator', { timeout: 900_000 }, () =>
         previous_tag: r.tags.a,
         result: 'failed',
         failed_step: 'migrate',
+        backup: { kind: 'restore_point' },
       },
     ]);
   });
@@ -145,6 +156,16 @@ describe('deploy and rollback on the VPS simulator', { timeout: 900_000 }, () =>
         [r.tags.b, 'ok'],
       ]),
     );
+    const deployedB = lines.find((l) => l.tag === r.tags.b)!;
+    console.log(`[deploy] B's steps (s): ${JSON.stringify(deployedB.seconds)}`);
+    // B migrates: its backup step took a restore point, recorded in ops.runs under its name.
+    const point = deployedB.backup;
+    expect(point).toMatchObject({ kind: 'restore_point', lsn: expect.stringMatching(/\//) });
+    expect(point.name).toMatch(new RegExp(`^pre-deploy-${r.tags.b.slice(0, 29)}-`));
+    const recorded = await r.compose(
+      `exec -T db psql -h 127.0.0.1 -U postgres -tAc "select details->>'lsn' from ops.runs where kind = 'wal' and ok and details->>'restore_point' = '${point.name}'"`,
+    );
+    expect(recorded.stdout.trim()).toBe(point.lsn);
   });
 
   it('rolls back by hand to A after B migrated, and A works on B schema', async () => {
