@@ -10,6 +10,7 @@ function expectCommon(headers: Record<string, string | string[] | undefined>, wh
     'strict-origin-when-cross-origin',
   );
   expect(headers['server'], `${where}: no Server header`).toBeUndefined();
+  expect(headers['via'], `${where}: no Via header`).toBeUndefined();
   expect(headers['x-powered-by'], `${where}: no X-Powered-By`).toBeUndefined();
   if (hstsOn())
     expect(headers['strict-transport-security'], `${where}: HSTS`).toContain('max-age=');
