@@ -14,7 +14,8 @@ const contractsSrc = join(pkgDir, '../contracts/src');
 
 const isContractsModule = (id: string) => id.startsWith(contractsSrc);
 /** A contracts module that needs zod at run time (not `import type`): one that builds schemas. */
-const buildsSchemas = (id: string) => /^import \{[^}]*\bz\b[^}]*\} from 'zod'/m.test(readFileSync(id, 'utf8'));
+const buildsSchemas = (id: string) =>
+  /^import \{[^}]*\bz\b[^}]*\} from 'zod'/m.test(readFileSync(id, 'utf8'));
 const name = (id: string) => relative(contractsSrc, id);
 
 let chunks: Rolldown.OutputChunk[];
@@ -59,9 +60,7 @@ describe('start-up chunks of the production build', () => {
     expect(schemaModules.map(name)).toContain('bots.ts');
     for (const id of schemaModules) {
       const home = chunks.find((c) => c.moduleIds.includes(id))!;
-      expect(home.moduleIds.filter(isContractsModule).map(name), home.fileName).toEqual([
-        name(id),
-      ]);
+      expect(home.moduleIds.filter(isContractsModule).map(name), home.fileName).toEqual([name(id)]);
       expect(entry.dynamicImports, `${name(id)} is a step of main.tsx`).toContain(home.fileName);
     }
   });

@@ -11,7 +11,7 @@ export function nextTask(): Promise<void> {
 }
 
 /** The contracts' modules, each after the ones it imports. */
-export const CONTRACT_MODULES = [
+export const CONTRACT_MODULES: (() => Promise<unknown>)[] = [
   () => import('@bot-mox/contracts/schemas/common'),
   () => import('@bot-mox/contracts/schemas/bots'),
   () => import('@bot-mox/contracts/schemas/health'),
