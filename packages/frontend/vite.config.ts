@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { constants } from 'node:zlib';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { compression, defineAlgorithm } from 'vite-plugin-compression2';
 
 // Behind the dev stack's Caddy (deploy/compose.dev.override.yml) the dev server is reached as
@@ -34,8 +34,43 @@ const PRECOMPRESS = compression({
   logLevel: 'silent',
 });
 
+// main.tsx imports the contracts' modules and the app by dynamic import, one step per task
+// (src/startup.ts). Vite would fetch each step's chunks only when its import runs, one after
+// another; links in index.html fetch them all at once, in parallel with the entry (a
+// modulepreload fetches and compiles, it does not evaluate). The lazy pages stay lazy: they are
+// the app chunk's dynamic imports, not the entry's.
+function preloadStartupSteps(): Plugin {
+  let base = '/';
+  return {
+    name: 'bot-mox:preload-startup-steps',
+    apply: 'build',
+    configResolved(config) {
+      base = config.base;
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, { bundle, chunk }) {
+        if (!bundle || !chunk) return;
+        const files = new Set<string>();
+        const add = (file: string) => {
+          if (files.has(file) || file === chunk.fileName || chunk.imports.includes(file)) return;
+          files.add(file);
+          const dep = bundle[file];
+          if (dep?.type === 'chunk') dep.imports.forEach(add);
+        };
+        chunk.dynamicImports.forEach(add);
+        return [...files].map((file) => ({
+          tag: 'link',
+          attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${file}` },
+          injectTo: 'head' as const,
+        }));
+      },
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), PRECOMPRESS],
+  plugins: [react(), PRECOMPRESS, preloadStartupSteps()],
   resolve: { conditions: ['@bot-mox/source'] },
   publicDir: process.env.VITE_PUBLIC_DIR ?? 'public',
   server: {

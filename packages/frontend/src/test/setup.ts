@@ -21,7 +21,8 @@ afterEach(() => {
   cleanup();
   server.resetHandlers();
   FakeWebSocket.reset();
-  localStorage.clear();
+  // Absent in the node-environment tests (scripts/startup-chunks.test.ts builds the app).
+  globalThis.localStorage?.clear();
   vi.useRealTimers();
   const problems = consoleProblems.splice(0);
   if (problems.length) throw new Error(`The test wrote to the console:\n${problems.join('\n')}`);
