@@ -8,10 +8,11 @@ describe('migrate:rtdb flags', () => {
       file: '/work/repo/x.json',
       dryRun: false,
       batchSize: 500,
+      timings: false,
     });
     expect(
       parseMigrateRtdbArgs(['--dry-run', '--from-file=/abs/e.json', '--batch-size', '50'], '/'),
-    ).toEqual({ from: 'file', file: '/abs/e.json', dryRun: true, batchSize: 50 });
+    ).toEqual({ from: 'file', file: '/abs/e.json', dryRun: true, batchSize: 50, timings: false });
   });
 
   it('reads --from-rtdb with its page size (default 1000)', () => {
@@ -20,12 +21,14 @@ describe('migrate:rtdb flags', () => {
       pageSize: 1000,
       dryRun: false,
       batchSize: 500,
+      timings: false,
     });
     expect(parseMigrateRtdbArgs(['--from-rtdb', '--page-size=25', '--dry-run'], '/')).toEqual({
       from: 'rtdb',
       pageSize: 25,
       dryRun: true,
       batchSize: 500,
+      timings: false,
     });
   });
 

@@ -13,6 +13,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { ExportItem } from './export-reader.ts';
 import { DOMAIN_PATHS, DOMAINS, mapRecord, type Domain, type Reject, type Row } from './records.ts';
+import { Timings, type TimingsReport } from './timings.ts';
 
 export interface Counts {
   read: number;
@@ -39,6 +40,8 @@ export interface MigrateResult {
   domains: Record<Domain, DomainSummary>;
   total: Counts & { changed: number; rejects: number };
   seconds: number;
+  /** Where the time went, phase by phase (only when asked: `timings`). */
+  timings?: TimingsReport;
 }
 
 /** Where the records come from: an export file (readExport) or the live RTDB (readLive). */
@@ -52,6 +55,8 @@ export interface MigrateOptions {
   dryRun?: boolean;
   batchSize?: number;
   log?: (line: string) => void;
+  /** Record the per-phase timings in the result (timings.ts). */
+  timings?: boolean;
 }
 
 // ---- the tables ---------------------------------------------------------------------------------
@@ -315,11 +320,15 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
   const { records, source, dryRun = false, batchSize = 500 } = options;
   const log = options.log ?? (() => {});
   const started = performance.now();
+  const timings = new Timings();
   return options.db.connection().execute(async (conn) => {
-    await sql`begin`.execute(conn);
+    timings.add('run.connect', performance.now() - started);
+    await timings.sql('run.setup', () => sql`begin`.execute(conn));
     try {
       const result = await run(conn);
-      await sql.raw(dryRun ? 'rollback' : 'commit').execute(conn);
+      await timings.sql('run.commit', () => sql.raw(dryRun ? 'rollback' : 'commit').execute(conn));
+      timings.transactions++;
+      if (options.timings) result.timings = timings.report();
       return result;
     } catch (err) {
       await sql`rollback`.execute(conn).catch(() => {});
@@ -327,7 +336,8 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
     }
   });
 
-  async function run(conn: Conn): Promise<MigrateResult> {
+  /** The transaction's settings and lock, and the run's record; returns its id. */
+  async function setup(conn: Conn): Promise<string> {
     // The import sets updated_at itself (see touch_updated_at); one import at a time; a batch
     // statement may take longer than the API's 15 s budget on a busy server.
     await sql`set local bot_mox.import = 'on'`.execute(conn);
@@ -346,8 +356,11 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
     const { rows: runRows } = await sql<{ id: string }>`
       insert into legacy.migration_runs (source, started_at, summary)
       values (${source}, now(), '{}') returning id`.execute(conn);
-    const runId = runRows[0]!.id;
+    return runRows[0]!.id;
+  }
 
+  async function run(conn: Conn): Promise<MigrateResult> {
+    const runId = await timings.sql('run.setup', () => setup(conn));
     const summaries = Object.fromEntries(DOMAINS.map((d) => [d, emptySummary()])) as Record<
       Domain,
       DomainSummary
@@ -372,7 +385,7 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
     const flush = async (domain: Domain): Promise<void> => {
       const rows = batches.get(domain) ?? [];
       batches.set(domain, []);
-      await inFlight;
+      await timings.time(`${domain}.wait_sql`, () => inFlight);
       if (!rows.length) return;
       inFlight = write(domain, rows);
       // Its failure is reported by the next await of inFlight, not as an unhandled rejection.
@@ -385,15 +398,22 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
     const write = async (domain: Domain, rows: Row[]): Promise<void> => {
       const spec = tableOf(domain);
       const s = summaries[domain];
-      if (!hadImported.has(domain)) hadImported.set(domain, anyImported(conn, spec));
+      const t = (what: string) => `${domain}.sql.${what}`;
+      if (!hadImported.has(domain))
+        hadImported.set(
+          domain,
+          timings.sql(t('any_imported'), () => anyImported(conn, spec)),
+        );
       const updated = (await hadImported.get(domain))
-        ? await updateChanged(conn, spec, rows)
+        ? await timings.sql(t('update'), () => updateChanged(conn, spec, rows))
         : new Set<string>();
-      const inserted = await insertNew(conn, spec, rows);
+      const inserted = await timings.sql(t('insert'), () => insertNew(conn, spec, rows));
       const rest = rows
         .map((r) => String(r[spec.match]))
         .filter((k) => !updated.has(k) && !inserted.has(k));
-      const present = rest.length ? await existing(conn, spec, rest) : new Set<string>();
+      const present = rest.length
+        ? await timings.sql(t('existing'), () => existing(conn, spec, rest))
+        : new Set<string>();
       for (const row of rows) {
         const key = String(row[spec.match]);
         if (updated.has(key) || inserted.has(key) || present.has(key)) continue;
@@ -414,7 +434,9 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
           const k = String(r.legacy_id);
           return updated.has(k) || inserted.has(k) || present.has(k);
         };
-        const linked = await syncLicenseBots(conn, rows.filter(there));
+        const linked = await timings.sql(t('license_links'), () =>
+          syncLicenseBots(conn, rows.filter(there)),
+        );
         for (const k of linked) if (!inserted.has(k)) updated.add(k);
       }
       s.inserted += inserted.size;
@@ -426,20 +448,24 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
       if (done.has(domain)) return;
       done.add(domain);
       await flush(domain);
-      await inFlight;
+      await timings.time(`${domain}.finish.wait_sql`, () => inFlight);
       const spec = tableOf(domain);
       const s = summaries[domain];
       const keys = [...(seen.get(domain) ?? [])];
-      const { rows: gone } = await sql<{ n: string }>`
+      const { rows: gone } = await timings.sql(`${domain}.finish.delete`, () =>
+        sql<{ n: string }>`
         with d as (
           delete from public.${sql.raw(spec.table)}
            where legacy_id is not null
              and legacy_id not in (select unnest(${keys}::text[])) -- a hashed anti-join
           returning 1)
-        select count(*) as n from d`.execute(conn);
+        select count(*) as n from d`.execute(conn),
+      );
       s.deleted = Number(gone[0]!.n);
       if (spec.dangling) {
-        const { rows } = await sql<{ n: string }>`${sql.raw(spec.dangling)}`.execute(conn);
+        const { rows } = await timings.sql(`${domain}.finish.dangling`, () =>
+          sql<{ n: string }>`${sql.raw(spec.dangling!)}`.execute(conn),
+        );
         s.dangling = Number(rows[0]!.n);
       }
       s.seconds = round(
@@ -450,6 +476,7 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
 
     const handle = async (item: ExportItem): Promise<void> => {
       if (item.type === 'end') return finish(item.domain);
+      const t0 = performance.now();
       const { domain, key } = item;
       if (!domainStarted.has(domain)) domainStarted.set(domain, performance.now());
       const s = summaries[domain];
@@ -476,19 +503,37 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
       }
       const batch = batches.get(domain) ?? batches.set(domain, []).get(domain)!;
       batch.push(mapped.row);
+      timings.add(`${domain}.map`, performance.now() - t0);
       if (batch.length >= batchSize) await flush(domain);
     };
+    /** The source's records, with the time spent waiting for each. */
+    async function* timed(items: AsyncIterable<ExportItem>): AsyncGenerator<ExportItem> {
+      const it = items[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          const t0 = performance.now();
+          const next = await it.next();
+          if (next.done) return;
+          timings.add(`${next.value.domain}.read`, performance.now() - t0);
+          yield next.value;
+        }
+      } finally {
+        await it.return?.(); // closes the file when the run stops early
+      }
+    }
 
     // Bots first, so that every reference in the second pass resolves against this run's bots.
     const first = new Set<Domain>(['bots']);
-    for await (const item of records(first)) await handle(item);
+    for await (const item of timed(records(first))) await handle(item);
     await finish('bots');
     const rest = new Set(DOMAINS.filter((d) => d !== 'bots'));
-    for await (const item of records(rest)) await handle(item);
+    for await (const item of timed(records(rest))) await handle(item);
     // Domains absent from the export are empty (RTDB drops empty nodes): their imported rows go.
     for (const d of DOMAINS) await finish(d);
 
-    await writeRejects(conn, runId, source, [...rejects.values()]);
+    await timings.sql('run.rejects', () =>
+      writeRejects(conn, runId, source, [...rejects.values()]),
+    );
 
     const totals = emptyCounts();
     for (const s of Object.values(summaries)) {
@@ -506,8 +551,10 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
       },
       seconds: round((performance.now() - started) / 1000),
     };
-    await sql`update legacy.migration_runs set summary = ${JSON.stringify(result)}::jsonb,
-                finished_at = clock_timestamp() where id = ${runId}`.execute(conn);
+    await timings.sql('run.summary', () =>
+      sql`update legacy.migration_runs set summary = ${JSON.stringify(result)}::jsonb,
+                finished_at = clock_timestamp() where id = ${runId}`.execute(conn),
+    );
     return result;
   }
 }
