@@ -25,11 +25,12 @@ const DOMAIN_BY_PATH = new Map(
 export async function* readExport(
   file: string,
   domains: ReadonlySet<Domain>,
+  chunkBytes = Number(process.env.EXP_CHUNK_KB ?? 64) * 1024,
 ): AsyncGenerator<ExportItem> {
   // The bare tokenizer, called once per chunk of text (Node's utf8 decoding keeps multi-byte
   // characters whole across chunks): far cheaper than one stream hop per token.
   const tokenize = jsonParser({ streamValues: false }) as (chunk: string | symbol) => unknown;
-  const input = createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 });
+  const input = createReadStream(file, { encoding: 'utf8', highWaterMark: chunkBytes });
   // The open objects/arrays, outermost first; each knows the key it hangs under ('' for the root)
   // and, for an array, the index of its next element (RTDB keys of an array-shaped node).
   const stack: { key: string; index: number | null }[] = [];

@@ -224,32 +224,55 @@ function recordset(spec: TableSpec, rows: Row[]): RawBuilder<unknown> {
   return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as s(${sql.raw(defs)})`;
 }
 
-/** Rows that differ get the legacy values; returns their keys. */
-async function updateChanged(conn: Conn, spec: TableSpec, rows: Row[]): Promise<Set<string>> {
-  const cols = Object.entries(spec.target).filter(([name]) => name !== spec.match);
-  const sets = cols.map(([name, t]) => `${name} = ${t.update ?? t.insert}`).join(', ');
-  const current = cols.map(([name]) => `t.${name}`).join(', ');
-  const wanted = cols.map(([, t]) => t.compare ?? t.update ?? t.insert).join(', ');
-  const { rows: out } = await sql<{ key: string }>`
-    update public.${sql.raw(spec.table)} as t set ${sql.raw(sets)}
-      from ${recordset(spec, rows)}
-     where t.${sql.raw(spec.match)} = s.${sql.raw(spec.match)}
-       and (${sql.raw(current)}) is distinct from (${sql.raw(wanted)})
-    returning t.${sql.raw(spec.match)} as key`.execute(conn);
-  return new Set(out.map((r) => r.key));
+interface BatchOutcome {
+  updated: Set<string>;
+  inserted: Set<string>;
+  /** Keys that were there before the statement (updated or unchanged). */
+  present: Set<string>;
 }
 
-/** Rows not there yet; a row another unique key refuses is skipped (the caller reports it). */
-async function insertNew(conn: Conn, spec: TableSpec, rows: Row[]): Promise<Set<string>> {
+/**
+ * One batch in one statement (one round trip): rows that differ get the legacy values, rows not
+ * there yet are inserted (a row another unique key refuses is skipped; the caller reports it),
+ * and the keys that were there are listed (every CTE sees the table as it was before the
+ * statement). `mayExist` false (a first import: the table held no imported row) leaves out the
+ * update and the listing, which could match nothing.
+ */
+async function upsertBatch(
+  conn: Conn,
+  spec: TableSpec,
+  rows: Row[],
+  mayExist: boolean,
+): Promise<BatchOutcome> {
+  const m = spec.match;
   const cols = Object.entries(spec.target);
-  const { rows: out } = await sql<{ key: string }>`
-    insert into public.${sql.raw(spec.table)} as t (${sql.raw(cols.map(([n]) => n).join(', '))})
-    select ${sql.raw(cols.map(([, t]) => t.insert).join(', '))}
-      from ${recordset(spec, rows)}
-     where not exists (select 1 from public.${sql.raw(spec.table)} x where x.${sql.raw(spec.match)} = s.${sql.raw(spec.match)})
+  const insert = `insert into public.${spec.table} as t (${cols.map(([n]) => n).join(', ')})
+    select ${cols.map(([, t]) => t.insert).join(', ')} from s
+     where not exists (select 1 from public.${spec.table} x where x.${m} = s.${m})
     on conflict do nothing
-    returning t.${sql.raw(spec.match)} as key`.execute(conn);
-  return new Set(out.map((r) => r.key));
+    returning t.${m} as key`;
+  let query: string;
+  if (mayExist) {
+    const changed = cols.filter(([name]) => name !== m);
+    const sets = changed.map(([name, t]) => `${name} = ${t.update ?? t.insert}`).join(', ');
+    const current = changed.map(([name]) => `t.${name}`).join(', ');
+    const wanted = changed.map(([, t]) => t.compare ?? t.update ?? t.insert).join(', ');
+    query = `, u as (update public.${spec.table} as t set ${sets} from s
+                  where t.${m} = s.${m} and (${current}) is distinct from (${wanted})
+              returning t.${m} as key),
+             i as (${insert}),
+             p as (select x.${m} as key from public.${spec.table} x join s on x.${m} = s.${m})
+        select 'u' as kind, key from u union all select 'i', key from i
+        union all select 'p', key from p`;
+  } else {
+    query = `, i as (${insert}) select 'i' as kind, key from i`;
+  }
+  const { rows: out } = await sql<{ kind: 'u' | 'i' | 'p'; key: string }>`
+    with s as materialized (select * from ${recordset(spec, rows)})${sql.raw(query)}`.execute(conn);
+  const result: BatchOutcome = { updated: new Set(), inserted: new Set(), present: new Set() };
+  const byKind = { u: result.updated, i: result.inserted, p: result.present };
+  for (const r of out) byKind[r.kind].add(r.key);
+  return result;
 }
 
 /** Whether the table holds rows a run could match (settings match on section: any row). */
@@ -260,13 +283,6 @@ async function anyImported(conn: Conn, spec: TableSpec): Promise<boolean> {
     conn,
   );
   return rows[0]!.any;
-}
-
-async function existing(conn: Conn, spec: TableSpec, keys: string[]): Promise<Set<string>> {
-  const { rows } = await sql<{ key: string }>`
-    select ${sql.raw(spec.match)} as key from public.${sql.raw(spec.table)}
-     where ${sql.raw(spec.match)} = any(${keys}::text[])`.execute(conn);
-  return new Set(rows.map((r) => r.key));
 }
 
 /** license_bots of these licenses become exactly their resolvable botIds; returns changed keys. */
@@ -404,16 +420,10 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
           domain,
           timings.sql(t('any_imported'), () => anyImported(conn, spec)),
         );
-      const updated = (await hadImported.get(domain))
-        ? await timings.sql(t('update'), () => updateChanged(conn, spec, rows))
-        : new Set<string>();
-      const inserted = await timings.sql(t('insert'), () => insertNew(conn, spec, rows));
-      const rest = rows
-        .map((r) => String(r[spec.match]))
-        .filter((k) => !updated.has(k) && !inserted.has(k));
-      const present = rest.length
-        ? await timings.sql(t('existing'), () => existing(conn, spec, rest))
-        : new Set<string>();
+      const mayExist = await hadImported.get(domain)!;
+      const { updated, inserted, present } = await timings.sql(t('upsert'), () =>
+        upsertBatch(conn, spec, rows, mayExist),
+      );
       for (const row of rows) {
         const key = String(row[spec.match]);
         if (updated.has(key) || inserted.has(key) || present.has(key)) continue;
@@ -451,17 +461,21 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
       await timings.time(`${domain}.finish.wait_sql`, () => inFlight);
       const spec = tableOf(domain);
       const s = summaries[domain];
-      const keys = [...(seen.get(domain) ?? [])];
-      const { rows: gone } = await timings.sql(`${domain}.finish.delete`, () =>
-        sql<{ n: string }>`
-        with d as (
-          delete from public.${sql.raw(spec.table)}
-           where legacy_id is not null
-             and legacy_id not in (select unnest(${keys}::text[])) -- a hashed anti-join
-          returning 1)
-        select count(*) as n from d`.execute(conn),
-      );
-      s.deleted = Number(gone[0]!.n);
+      // A table that held no imported row when the domain's first batch came holds only this
+      // run's rows now, all of them seen: nothing of it can have vanished.
+      if (!hadImported.has(domain) || (await hadImported.get(domain))) {
+        const keys = [...(seen.get(domain) ?? [])];
+        const { rows: gone } = await timings.sql(`${domain}.finish.delete`, () =>
+          sql<{ n: string }>`
+          with d as (
+            delete from public.${sql.raw(spec.table)}
+             where legacy_id is not null
+               and legacy_id not in (select unnest(${keys}::text[])) -- a hashed anti-join
+            returning 1)
+          select count(*) as n from d`.execute(conn),
+        );
+        s.deleted = Number(gone[0]!.n);
+      }
       if (spec.dangling) {
         const { rows } = await timings.sql(`${domain}.finish.dangling`, () =>
           sql<{ n: string }>`${sql.raw(spec.dangling!)}`.execute(conn),
@@ -522,12 +536,16 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
       }
     }
 
-    // Bots first, so that every reference in the second pass resolves against this run's bots.
-    const first = new Set<Domain>(['bots']);
-    for await (const item of timed(records(first))) await handle(item);
+    // Bots first, so that every reference resolves against this run's bots. One pass over the
+    // source when the bots come first (the live reader's order, and the export's when its keys
+    // are sorted); a domain met before the bots' end is passed over and read in a second pass.
+    const later = new Set<Domain>();
+    for await (const item of timed(records(new Set(DOMAINS)))) {
+      if (item.domain !== 'bots' && !done.has('bots')) later.add(item.domain);
+      if (!later.has(item.domain)) await handle(item);
+    }
     await finish('bots');
-    const rest = new Set(DOMAINS.filter((d) => d !== 'bots'));
-    for await (const item of timed(records(rest))) await handle(item);
+    if (later.size) for await (const item of timed(records(later))) await handle(item);
     // Domains absent from the export are empty (RTDB drops empty nodes): their imported rows go.
     for (const d of DOMAINS) await finish(d);
 
