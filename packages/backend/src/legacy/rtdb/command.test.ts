@@ -32,6 +32,12 @@ describe('migrate:rtdb flags', () => {
     });
   });
 
+  it('reads --timings (the per-phase breakdown)', () => {
+    expect(parseMigrateRtdbArgs(['--from-file', 'x.json', '--timings'], '/')).toMatchObject({
+      timings: true,
+    });
+  });
+
   it('refuses unknown flags, bad batch sizes and a missing file with one line', () => {
     const cases: [string[], RegExp][] = [
       [['--from-file', 'a', '--force'], /unknown flag --force/],
@@ -41,6 +47,7 @@ describe('migrate:rtdb flags', () => {
       [['--dry-run'], /a source is required: --from-file <export.json> or --from-rtdb/],
       [['--from-rtdb', 'https://x'], /unknown flag https:\/\/x/],
       [['--from-rtdb=yes'], /unknown flag --from-rtdb=yes/],
+      [['--from-file', 'a', '--timings=yes'], /unknown flag --timings=yes/],
       [['--from-rtdb', '--from-file', 'a'], /give one source/],
       [['--from-file', 'a', '--page-size', '10'], /--page-size applies to --from-rtdb only/],
       [['--from-rtdb', '--page-size', '0'], /--page-size must be an integer 1\.\.10000/],

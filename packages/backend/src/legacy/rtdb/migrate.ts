@@ -1,6 +1,7 @@
 // migrate:rtdb: the RTDB export into Postgres, idempotently. Per domain, batches of rows are
-// upserted by their RTDB key (legacy_id): an UPDATE of the rows that differ, then an INSERT of
-// the new ones, so that unchanged rows are counted as unchanged and not written at all. Imported
+// upserted by their RTDB key (legacy_id), one statement per batch: an UPDATE of the rows that
+// differ and an INSERT of the new ones, so that unchanged rows are counted as unchanged and not
+// written at all. Imported
 // rows whose key is gone from the export are deleted; rows without legacy_id are never touched.
 //
 // The whole run is ONE transaction: a failure anywhere (invalid JSON at the end of the file, a
