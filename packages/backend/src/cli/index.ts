@@ -145,7 +145,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   /**
    * The legacy RTDB into Postgres (issue 15): `--from-file <export.json>` or `--from-rtdb`
    * (RTDB_URL, RTDB_SERVICE_ACCOUNT_FILE or _JSON; `--page-size N`), `[--dry-run]
-   * [--batch-size N]`. Relative paths are taken from where pnpm was started (INIT_CWD).
+   * [--batch-size N] [--timings]`. Relative paths are taken from where pnpm was started (INIT_CWD).
    */
   async 'migrate:rtdb'(args) {
     await migrateRtdbCommand(args, {

@@ -18,6 +18,8 @@
 // RUNTIME_POLL_MS (1000), `cli cutover` with its default settle, under a write load (POST loops
 // alternating between the replicas). Target: writes frozen < 60 s.
 //
+// The import and the re-run record their per-phase timings (timings.ts) in the JSON.
+//
 // Env: BENCH_BATCH_SIZE (500), BENCH_OUT (bench-results/migrate.json), RTDB_EXPORT (the fixture).
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
@@ -39,6 +41,7 @@ import { cutoverCommand, type CutoverResult } from './cutover.ts';
 import { readExport } from './export-reader.ts';
 import { migrateRtdb } from './migrate.ts';
 import { DOMAINS, mapRecord, type Domain, type Row } from './records.ts';
+import { formatTimings } from './timings.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../../..');
@@ -300,9 +303,11 @@ async function main(): Promise<void> {
       records: (d) => readExport(file, d),
       source,
       batchSize,
+      timings: true,
     });
     const importSeconds = seconds(t0);
     log(`import: ${first.total.read} records in ${importSeconds} s`);
+    for (const line of formatTimings(first.timings!)) log(`import timings: ${line}`);
 
     t0 = performance.now();
     const again = await migrateRtdb({
@@ -310,9 +315,11 @@ async function main(): Promise<void> {
       records: (d) => readExport(file, d),
       source,
       batchSize,
+      timings: true,
     });
     const rerunSeconds = seconds(t0);
     log(`re-run: ${again.total.changed} changed in ${rerunSeconds} s`);
+    for (const line of formatTimings(again.timings!)) log(`re-run timings: ${line}`);
     if (again.total.changed !== 0)
       throw new Error('the re-run changed rows; the import is not idempotent');
 
@@ -341,11 +348,13 @@ async function main(): Promise<void> {
         records_per_s: rate(first.total.read, importSeconds),
         inserted: first.total.inserted,
         rejected: first.total.rejected,
+        timings: first.timings,
       },
       rerun: {
         seconds: rerunSeconds,
         records_per_s: rate(again.total.read, rerunSeconds),
         changed: again.total.changed,
+        timings: again.timings,
       },
       parse_and_map_only: {
         seconds: parseSeconds,

@@ -8,10 +8,11 @@ describe('migrate:rtdb flags', () => {
       file: '/work/repo/x.json',
       dryRun: false,
       batchSize: 500,
+      timings: false,
     });
     expect(
       parseMigrateRtdbArgs(['--dry-run', '--from-file=/abs/e.json', '--batch-size', '50'], '/'),
-    ).toEqual({ from: 'file', file: '/abs/e.json', dryRun: true, batchSize: 50 });
+    ).toEqual({ from: 'file', file: '/abs/e.json', dryRun: true, batchSize: 50, timings: false });
   });
 
   it('reads --from-rtdb with its page size (default 1000)', () => {
@@ -20,12 +21,20 @@ describe('migrate:rtdb flags', () => {
       pageSize: 1000,
       dryRun: false,
       batchSize: 500,
+      timings: false,
     });
     expect(parseMigrateRtdbArgs(['--from-rtdb', '--page-size=25', '--dry-run'], '/')).toEqual({
       from: 'rtdb',
       pageSize: 25,
       dryRun: true,
       batchSize: 500,
+      timings: false,
+    });
+  });
+
+  it('reads --timings (the per-phase breakdown)', () => {
+    expect(parseMigrateRtdbArgs(['--from-file', 'x.json', '--timings'], '/')).toMatchObject({
+      timings: true,
     });
   });
 
@@ -38,6 +47,7 @@ describe('migrate:rtdb flags', () => {
       [['--dry-run'], /a source is required: --from-file <export.json> or --from-rtdb/],
       [['--from-rtdb', 'https://x'], /unknown flag https:\/\/x/],
       [['--from-rtdb=yes'], /unknown flag --from-rtdb=yes/],
+      [['--from-file', 'a', '--timings=yes'], /unknown flag --timings=yes/],
       [['--from-rtdb', '--from-file', 'a'], /give one source/],
       [['--from-file', 'a', '--page-size', '10'], /--page-size applies to --from-rtdb only/],
       [['--from-rtdb', '--page-size', '0'], /--page-size must be an integer 1\.\.10000/],

@@ -1,5 +1,6 @@
 // `cli migrate:rtdb (--from-file <export.json> | --from-rtdb [--page-size N]) [--dry-run]
-// [--batch-size N]`: flags, output lines. --from-rtdb reads the live database named by RTDB_URL
+// [--batch-size N] [--timings]`: flags, output lines. --timings adds where the run's time went,
+// phase by phase (timings.ts), to the output and the result. --from-rtdb reads the live database named by RTDB_URL
 // with the credentials of firebase.ts.
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,13 +9,14 @@ import { readExport } from './export-reader.ts';
 import { connectRtdb, RtdbConfigError, type RtdbConnection, type RtdbEnv } from './firebase.ts';
 import { DEFAULT_PAGE_SIZE, readLive } from './live-reader.ts';
 import { formatSummary, migrateRtdb, type RecordSource } from './migrate.ts';
+import { formatTimings } from './timings.ts';
 
 /** Bad input to migrate:rtdb: one line for the operator, exit 2, nothing written. */
 export class RtdbInputError extends Error {}
 
 export type MigrateRtdbArgs = (
   { from: 'file'; file: string } | { from: 'rtdb'; pageSize: number }
-) & { dryRun: boolean; batchSize: number };
+) & { dryRun: boolean; batchSize: number; timings: boolean };
 
 function positiveInt(flag: string, v: string, max: number): number {
   const n = Number(v);
@@ -28,6 +30,7 @@ export function parseMigrateRtdbArgs(args: string[], cwd: string): MigrateRtdbAr
   let fromRtdb = false;
   let pageSize: number | undefined;
   let dryRun = false;
+  let timings = false;
   let batchSize = 500;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -40,6 +43,7 @@ export function parseMigrateRtdbArgs(args: string[], cwd: string): MigrateRtdbAr
     };
     if (flag === '--from-file') file = path.resolve(cwd, value());
     else if (flag === '--dry-run' && inline === undefined) dryRun = true;
+    else if (flag === '--timings' && inline === undefined) timings = true;
     else if (flag === '--batch-size') batchSize = positiveInt(flag, value(), 10_000);
     else if (flag === '--from-rtdb' && inline === undefined) fromRtdb = true;
     else if (flag === '--page-size') pageSize = positiveInt(flag, value(), 10_000);
@@ -49,12 +53,13 @@ export function parseMigrateRtdbArgs(args: string[], cwd: string): MigrateRtdbAr
     throw new RtdbInputError('migrate:rtdb: give one source: --from-file or --from-rtdb');
   if (pageSize !== undefined && !fromRtdb)
     throw new RtdbInputError('migrate:rtdb: --page-size applies to --from-rtdb only');
-  if (fromRtdb) return { from: 'rtdb', pageSize: pageSize ?? DEFAULT_PAGE_SIZE, dryRun, batchSize };
+  if (fromRtdb)
+    return { from: 'rtdb', pageSize: pageSize ?? DEFAULT_PAGE_SIZE, dryRun, batchSize, timings };
   if (!file)
     throw new RtdbInputError(
       'migrate:rtdb: a source is required: --from-file <export.json> or --from-rtdb',
     );
-  return { from: 'file', file, dryRun, batchSize };
+  return { from: 'file', file, dryRun, batchSize, timings };
 }
 
 /** The live RTDB for `command`; a bad setting is its one-line input error (exit 2). */
@@ -100,7 +105,7 @@ export async function migrateRtdbCommand(
   env: { databaseUrl: string; cwd: string; rtdb?: RtdbEnv },
 ): Promise<void> {
   const parsed = parseMigrateRtdbArgs(args, env.cwd);
-  const { dryRun, batchSize } = parsed;
+  const { dryRun, batchSize, timings } = parsed;
   const from = await openSource(parsed, env.rtdb ?? {});
   const log = (line: string) => console.log(`migrate:rtdb: ${line}`);
   log(`${dryRun ? 'dry run: ' : ''}importing ${from.describe} in batches of ${batchSize}`);
@@ -114,6 +119,7 @@ export async function migrateRtdbCommand(
       dryRun,
       batchSize,
       log,
+      timings,
     }).catch((err: unknown) => {
       // The run is one transaction: whatever failed, it was rolled back.
       const message = err instanceof Error ? err.message : String(err);
@@ -132,6 +138,7 @@ export async function migrateRtdbCommand(
       `${dryRun ? 'dry run (rolled back), would have: ' : ''}${formatSummary(t)}; ` +
         `${t.changed} changed, ${t.rejects} reject(s) in legacy.migration_rejects, ${result.seconds} s`,
     );
+    if (result.timings) for (const line of formatTimings(result.timings)) log(`timings: ${line}`);
     log(`result ${JSON.stringify(result)}`);
   } finally {
     await Promise.all([database.close(), from.close()]);

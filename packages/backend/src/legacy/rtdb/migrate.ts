@@ -1,6 +1,7 @@
 // migrate:rtdb: the RTDB export into Postgres, idempotently. Per domain, batches of rows are
-// upserted by their RTDB key (legacy_id): an UPDATE of the rows that differ, then an INSERT of
-// the new ones, so that unchanged rows are counted as unchanged and not written at all. Imported
+// upserted by their RTDB key (legacy_id), one statement per batch: an UPDATE of the rows that
+// differ and an INSERT of the new ones, so that unchanged rows are counted as unchanged and not
+// written at all. Imported
 // rows whose key is gone from the export are deleted; rows without legacy_id are never touched.
 //
 // The whole run is ONE transaction: a failure anywhere (invalid JSON at the end of the file, a
@@ -13,6 +14,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { ExportItem } from './export-reader.ts';
 import { DOMAIN_PATHS, DOMAINS, mapRecord, type Domain, type Reject, type Row } from './records.ts';
+import { Timings, type TimingsReport } from './timings.ts';
 
 export interface Counts {
   read: number;
@@ -39,6 +41,8 @@ export interface MigrateResult {
   domains: Record<Domain, DomainSummary>;
   total: Counts & { changed: number; rejects: number };
   seconds: number;
+  /** Where the time went, phase by phase (only when asked: `timings`). */
+  timings?: TimingsReport;
 }
 
 /** Where the records come from: an export file (readExport) or the live RTDB (readLive). */
@@ -52,6 +56,8 @@ export interface MigrateOptions {
   dryRun?: boolean;
   batchSize?: number;
   log?: (line: string) => void;
+  /** Record the per-phase timings in the result (timings.ts). */
+  timings?: boolean;
 }
 
 // ---- the tables ---------------------------------------------------------------------------------
@@ -219,32 +225,55 @@ function recordset(spec: TableSpec, rows: Row[]): RawBuilder<unknown> {
   return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as s(${sql.raw(defs)})`;
 }
 
-/** Rows that differ get the legacy values; returns their keys. */
-async function updateChanged(conn: Conn, spec: TableSpec, rows: Row[]): Promise<Set<string>> {
-  const cols = Object.entries(spec.target).filter(([name]) => name !== spec.match);
-  const sets = cols.map(([name, t]) => `${name} = ${t.update ?? t.insert}`).join(', ');
-  const current = cols.map(([name]) => `t.${name}`).join(', ');
-  const wanted = cols.map(([, t]) => t.compare ?? t.update ?? t.insert).join(', ');
-  const { rows: out } = await sql<{ key: string }>`
-    update public.${sql.raw(spec.table)} as t set ${sql.raw(sets)}
-      from ${recordset(spec, rows)}
-     where t.${sql.raw(spec.match)} = s.${sql.raw(spec.match)}
-       and (${sql.raw(current)}) is distinct from (${sql.raw(wanted)})
-    returning t.${sql.raw(spec.match)} as key`.execute(conn);
-  return new Set(out.map((r) => r.key));
+interface BatchOutcome {
+  updated: Set<string>;
+  inserted: Set<string>;
+  /** Keys that were there before the statement (updated or unchanged). */
+  present: Set<string>;
 }
 
-/** Rows not there yet; a row another unique key refuses is skipped (the caller reports it). */
-async function insertNew(conn: Conn, spec: TableSpec, rows: Row[]): Promise<Set<string>> {
+/**
+ * One batch in one statement (one round trip): rows that differ get the legacy values, rows not
+ * there yet are inserted (a row another unique key refuses is skipped; the caller reports it),
+ * and the keys that were there are listed (every CTE sees the table as it was before the
+ * statement). `mayExist` false (a first import: the table held no imported row) leaves out the
+ * update and the listing, which could match nothing.
+ */
+async function upsertBatch(
+  conn: Conn,
+  spec: TableSpec,
+  rows: Row[],
+  mayExist: boolean,
+): Promise<BatchOutcome> {
+  const m = spec.match;
   const cols = Object.entries(spec.target);
-  const { rows: out } = await sql<{ key: string }>`
-    insert into public.${sql.raw(spec.table)} as t (${sql.raw(cols.map(([n]) => n).join(', '))})
-    select ${sql.raw(cols.map(([, t]) => t.insert).join(', '))}
-      from ${recordset(spec, rows)}
-     where not exists (select 1 from public.${sql.raw(spec.table)} x where x.${sql.raw(spec.match)} = s.${sql.raw(spec.match)})
+  const insert = `insert into public.${spec.table} as t (${cols.map(([n]) => n).join(', ')})
+    select ${cols.map(([, t]) => t.insert).join(', ')} from s
+     where not exists (select 1 from public.${spec.table} x where x.${m} = s.${m})
     on conflict do nothing
-    returning t.${sql.raw(spec.match)} as key`.execute(conn);
-  return new Set(out.map((r) => r.key));
+    returning t.${m} as key`;
+  let query: string;
+  if (mayExist) {
+    const changed = cols.filter(([name]) => name !== m);
+    const sets = changed.map(([name, t]) => `${name} = ${t.update ?? t.insert}`).join(', ');
+    const current = changed.map(([name]) => `t.${name}`).join(', ');
+    const wanted = changed.map(([, t]) => t.compare ?? t.update ?? t.insert).join(', ');
+    query = `, u as (update public.${spec.table} as t set ${sets} from s
+                  where t.${m} = s.${m} and (${current}) is distinct from (${wanted})
+              returning t.${m} as key),
+             i as (${insert}),
+             p as (select x.${m} as key from public.${spec.table} x join s on x.${m} = s.${m})
+        select 'u' as kind, key from u union all select 'i', key from i
+        union all select 'p', key from p`;
+  } else {
+    query = `, i as (${insert}) select 'i' as kind, key from i`;
+  }
+  const { rows: out } = await sql<{ kind: 'u' | 'i' | 'p'; key: string }>`
+    with s as materialized (select * from ${recordset(spec, rows)})${sql.raw(query)}`.execute(conn);
+  const result: BatchOutcome = { updated: new Set(), inserted: new Set(), present: new Set() };
+  const byKind = { u: result.updated, i: result.inserted, p: result.present };
+  for (const r of out) byKind[r.kind].add(r.key);
+  return result;
 }
 
 /** Whether the table holds rows a run could match (settings match on section: any row). */
@@ -255,13 +284,6 @@ async function anyImported(conn: Conn, spec: TableSpec): Promise<boolean> {
     conn,
   );
   return rows[0]!.any;
-}
-
-async function existing(conn: Conn, spec: TableSpec, keys: string[]): Promise<Set<string>> {
-  const { rows } = await sql<{ key: string }>`
-    select ${sql.raw(spec.match)} as key from public.${sql.raw(spec.table)}
-     where ${sql.raw(spec.match)} = any(${keys}::text[])`.execute(conn);
-  return new Set(rows.map((r) => r.key));
 }
 
 /** license_bots of these licenses become exactly their resolvable botIds; returns changed keys. */
@@ -315,11 +337,15 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
   const { records, source, dryRun = false, batchSize = 500 } = options;
   const log = options.log ?? (() => {});
   const started = performance.now();
+  const timings = new Timings();
   return options.db.connection().execute(async (conn) => {
-    await sql`begin`.execute(conn);
+    timings.add('run.connect', performance.now() - started);
+    await timings.sql('run.setup', () => sql`begin`.execute(conn));
     try {
       const result = await run(conn);
-      await sql.raw(dryRun ? 'rollback' : 'commit').execute(conn);
+      await timings.sql('run.commit', () => sql.raw(dryRun ? 'rollback' : 'commit').execute(conn));
+      timings.transactions++;
+      if (options.timings) result.timings = timings.report();
       return result;
     } catch (err) {
       await sql`rollback`.execute(conn).catch(() => {});
@@ -327,7 +353,8 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
     }
   });
 
-  async function run(conn: Conn): Promise<MigrateResult> {
+  /** The transaction's settings and lock, and the run's record; returns its id. */
+  async function setup(conn: Conn): Promise<string> {
     // The import sets updated_at itself (see touch_updated_at); one import at a time; a batch
     // statement may take longer than the API's 15 s budget on a busy server.
     await sql`set local bot_mox.import = 'on'`.execute(conn);
@@ -346,8 +373,11 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
     const { rows: runRows } = await sql<{ id: string }>`
       insert into legacy.migration_runs (source, started_at, summary)
       values (${source}, now(), '{}') returning id`.execute(conn);
-    const runId = runRows[0]!.id;
+    return runRows[0]!.id;
+  }
 
+  async function run(conn: Conn): Promise<MigrateResult> {
+    const runId = await timings.sql('run.setup', () => setup(conn));
     const summaries = Object.fromEntries(DOMAINS.map((d) => [d, emptySummary()])) as Record<
       Domain,
       DomainSummary
@@ -368,11 +398,16 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
     // (Parsing in a worker_threads Worker, 4 batches ahead, was tried and measured slower on the
     // 2-core bench host: import 2.3-2.7 s against 1.9-2.1 s here. The worker's cold start (module
     // load, JIT) is paid in the run, and Postgres, not this thread, is what each batch waits on.)
+    // Measured with --timings (bench host, load 2): Postgres is busy ~90 % of a first import, 70 %
+    // of it in the 24 finance batches (~26 ms of server time per 500 rows by EXPLAIN ANALYZE: ~17
+    // ms the heap and index inserts, ~4.5 ms the recordset, anti-join and bot lookups, ~3 ms the
+    // rollup trigger, ~1 ms the FK checks). A second connection cannot take domains off this one:
+    // they reference this transaction's uncommitted bots, and the run must stay one transaction.
     let inFlight: Promise<void> = Promise.resolve();
     const flush = async (domain: Domain): Promise<void> => {
       const rows = batches.get(domain) ?? [];
       batches.set(domain, []);
-      await inFlight;
+      await timings.time(`${domain}.wait_sql`, () => inFlight);
       if (!rows.length) return;
       inFlight = write(domain, rows);
       // Its failure is reported by the next await of inFlight, not as an unhandled rejection.
@@ -385,15 +420,16 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
     const write = async (domain: Domain, rows: Row[]): Promise<void> => {
       const spec = tableOf(domain);
       const s = summaries[domain];
-      if (!hadImported.has(domain)) hadImported.set(domain, anyImported(conn, spec));
-      const updated = (await hadImported.get(domain))
-        ? await updateChanged(conn, spec, rows)
-        : new Set<string>();
-      const inserted = await insertNew(conn, spec, rows);
-      const rest = rows
-        .map((r) => String(r[spec.match]))
-        .filter((k) => !updated.has(k) && !inserted.has(k));
-      const present = rest.length ? await existing(conn, spec, rest) : new Set<string>();
+      const t = (what: string) => `${domain}.sql.${what}`;
+      if (!hadImported.has(domain))
+        hadImported.set(
+          domain,
+          timings.sql(t('any_imported'), () => anyImported(conn, spec)),
+        );
+      const mayExist = await hadImported.get(domain)!;
+      const { updated, inserted, present } = await timings.sql(t('upsert'), () =>
+        upsertBatch(conn, spec, rows, mayExist),
+      );
       for (const row of rows) {
         const key = String(row[spec.match]);
         if (updated.has(key) || inserted.has(key) || present.has(key)) continue;
@@ -414,7 +450,9 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
           const k = String(r.legacy_id);
           return updated.has(k) || inserted.has(k) || present.has(k);
         };
-        const linked = await syncLicenseBots(conn, rows.filter(there));
+        const linked = await timings.sql(t('license_links'), () =>
+          syncLicenseBots(conn, rows.filter(there)),
+        );
         for (const k of linked) if (!inserted.has(k)) updated.add(k);
       }
       s.inserted += inserted.size;
@@ -426,20 +464,28 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
       if (done.has(domain)) return;
       done.add(domain);
       await flush(domain);
-      await inFlight;
+      await timings.time(`${domain}.finish.wait_sql`, () => inFlight);
       const spec = tableOf(domain);
       const s = summaries[domain];
-      const keys = [...(seen.get(domain) ?? [])];
-      const { rows: gone } = await sql<{ n: string }>`
-        with d as (
-          delete from public.${sql.raw(spec.table)}
-           where legacy_id is not null
-             and legacy_id not in (select unnest(${keys}::text[])) -- a hashed anti-join
-          returning 1)
-        select count(*) as n from d`.execute(conn);
-      s.deleted = Number(gone[0]!.n);
+      // A table that held no imported row when the domain's first batch came holds only this
+      // run's rows now, all of them seen: nothing of it can have vanished.
+      if (!hadImported.has(domain) || (await hadImported.get(domain))) {
+        const keys = [...(seen.get(domain) ?? [])];
+        const { rows: gone } = await timings.sql(`${domain}.finish.delete`, () =>
+          sql<{ n: string }>`
+          with d as (
+            delete from public.${sql.raw(spec.table)}
+             where legacy_id is not null
+               and legacy_id not in (select unnest(${keys}::text[])) -- a hashed anti-join
+            returning 1)
+          select count(*) as n from d`.execute(conn),
+        );
+        s.deleted = Number(gone[0]!.n);
+      }
       if (spec.dangling) {
-        const { rows } = await sql<{ n: string }>`${sql.raw(spec.dangling)}`.execute(conn);
+        const { rows } = await timings.sql(`${domain}.finish.dangling`, () =>
+          sql<{ n: string }>`${sql.raw(spec.dangling!)}`.execute(conn),
+        );
         s.dangling = Number(rows[0]!.n);
       }
       s.seconds = round(
@@ -450,6 +496,7 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
 
     const handle = async (item: ExportItem): Promise<void> => {
       if (item.type === 'end') return finish(item.domain);
+      const t0 = performance.now();
       const { domain, key } = item;
       if (!domainStarted.has(domain)) domainStarted.set(domain, performance.now());
       const s = summaries[domain];
@@ -476,19 +523,41 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
       }
       const batch = batches.get(domain) ?? batches.set(domain, []).get(domain)!;
       batch.push(mapped.row);
+      timings.add(`${domain}.map`, performance.now() - t0);
       if (batch.length >= batchSize) await flush(domain);
     };
+    /** The source's records, with the time spent waiting for each. */
+    async function* timed(items: AsyncIterable<ExportItem>): AsyncGenerator<ExportItem> {
+      const it = items[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          const t0 = performance.now();
+          const next = await it.next();
+          if (next.done) return;
+          timings.add(`${next.value.domain}.read`, performance.now() - t0);
+          yield next.value;
+        }
+      } finally {
+        await it.return?.(); // closes the file when the run stops early
+      }
+    }
 
-    // Bots first, so that every reference in the second pass resolves against this run's bots.
-    const first = new Set<Domain>(['bots']);
-    for await (const item of records(first)) await handle(item);
+    // Bots first, so that every reference resolves against this run's bots. One pass over the
+    // source when the bots come first (the live reader's order, and the export's when its keys
+    // are sorted); a domain met before the bots' end is passed over and read in a second pass.
+    const later = new Set<Domain>();
+    for await (const item of timed(records(new Set(DOMAINS)))) {
+      if (item.domain !== 'bots' && !done.has('bots')) later.add(item.domain);
+      if (!later.has(item.domain)) await handle(item);
+    }
     await finish('bots');
-    const rest = new Set(DOMAINS.filter((d) => d !== 'bots'));
-    for await (const item of records(rest)) await handle(item);
+    if (later.size) for await (const item of timed(records(later))) await handle(item);
     // Domains absent from the export are empty (RTDB drops empty nodes): their imported rows go.
     for (const d of DOMAINS) await finish(d);
 
-    await writeRejects(conn, runId, source, [...rejects.values()]);
+    await timings.sql('run.rejects', () =>
+      writeRejects(conn, runId, source, [...rejects.values()]),
+    );
 
     const totals = emptyCounts();
     for (const s of Object.values(summaries)) {
@@ -506,8 +575,10 @@ export async function migrateRtdb(options: MigrateOptions): Promise<MigrateResul
       },
       seconds: round((performance.now() - started) / 1000),
     };
-    await sql`update legacy.migration_runs set summary = ${JSON.stringify(result)}::jsonb,
-                finished_at = clock_timestamp() where id = ${runId}`.execute(conn);
+    await timings.sql('run.summary', () =>
+      sql`update legacy.migration_runs set summary = ${JSON.stringify(result)}::jsonb,
+                finished_at = clock_timestamp() where id = ${runId}`.execute(conn),
+    );
     return result;
   }
 }
