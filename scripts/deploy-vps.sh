@@ -341,6 +341,7 @@ unprepare() {
   # shellcheck disable=SC2086 # ids, one per word
   [ -z "$ids" ] || docker rm -f $ids >/dev/null
   prepared=0
+  backup_back
   one_shots_back
 }
 
@@ -427,9 +428,12 @@ start_all() { # <container id>...
 # this script starts them by id: compose 2.26's `up` first waits on each dependency's health,
 # then polls a completed one before starting its dependent (seconds at a time on a loaded host).
 # Prints when each was created, started and exited, migrate's last lines and those of one that
-# failed; non-zero if one failed or did not run. On $tag, step_prepare created them already.
+# failed; non-zero if one failed or did not run. On $tag, step_prepare created them already, and
+# backup-init is only started (in the background) once migrate succeeded: nothing on the request
+# path needs it, only the backup service, which step_rollout swaps after the cutover.
+backup_init_id=""
 one_shots() { # <tag>
-  local to="$1" since t0 bad=0 migrate storage backup_init svc name state code
+  local to="$1" since t0 bad=0 migrate storage backup_init svc name state code defer=0
   since="$(date -u +%Y-%m-%dT%H:%M:%S)" t0="$(now_ms)"
   if [ "$prepared" = 0 ] || [ "$to" != "$tag" ]; then
     remove_one_shots
@@ -437,6 +441,8 @@ one_shots() { # <tag>
       tail -n 5 "$STATE/one-shots.create" | sed 's/^/   | /'
       return 1
     }
+  else
+    defer=1
   fi
   migrate="$(ids_of -a migrate | head -n 1)" storage="$(ids_of -a storage-init | head -n 1)"
   backup_init="$(ids_of -a backup-init | head -n 1)"
@@ -444,9 +450,15 @@ one_shots() { # <tag>
   start_all "$migrate" "$storage" || bad=1
   if [ "$(docker inspect --format '{{.State.Status}}' "$migrate")" != created ] &&
     [ "$(docker wait "$migrate")" = 0 ]; then
-    docker start "$backup_init" >/dev/null || bad=1
+    if [ "$defer" = 1 ]; then
+      (exec 9>&- && docker start "$backup_init" >/dev/null) &
+      backup_init_id="$backup_init"
+    else
+      docker start "$backup_init" >/dev/null || bad=1
+    fi
   fi
-  local ids=("$migrate" "$storage" "$backup_init") waiting=()
+  local ids=("$migrate" "$storage") waiting=()
+  [ "$defer" = 1 ] || ids+=("$backup_init")
   while read -r name state; do
     [ "$state" != running ] || waiting+=("$name")
   done < <(docker inspect --format '{{.Id}} {{.State.Status}}' "${ids[@]}")
@@ -475,6 +487,7 @@ one_shots() { # <tag>
 # schema), then the bucket and the backup role, idempotent.
 step_migrate() {
   await_prepare
+  stop_old_backup
   if [ "$known_release" = 1 ]; then
     # step_prepare created the one-shots on $tag; they are not run (each would be a no-op: $tag's
     # migrations, bucket and backup role are all in place), so that a later plain
@@ -626,30 +639,57 @@ await_drained() {
   draining_pid=""
 }
 
-# The backup service is not on the request path: its container on $tag (created by step_prepare)
-# replaces the running one once the new replicas serve, in the background (a container start
-# beside the replicas' would slow theirs: starts share the 2 CPUs). The old one stops first (both
-# would stream WAL on the one slot). The ops step waits for its health.
-backup_id="" backup_swap_pid=""
+# The backup service is not on the request path. Its running container stops once the pre-deploy
+# backup is done (step_migrate, in the background; both would stream WAL on the one slot, and the
+# slot keeps the WAL meanwhile), and its container on $tag (created by step_prepare) starts once
+# the new replicas serve and backup-init succeeded, in the background: a container start beside the
+# replicas' would slow theirs (starts share the 2 CPUs). The ops step waits for its health.
+backup_id="" old_backup="" backup_stop_pid="" backup_swap_pid=""
+stop_old_backup() {
+  old_backup="$(running backup)"
+  [ -n "$old_backup" ] && [ -n "$(ids_of --created backup)" ] || return 0
+  # shellcheck disable=SC2086 # ids, one per word
+  (exec 9>&- && docker stop $old_backup >/dev/null) &
+  backup_stop_pid=$!
+}
+# The old backup container running again (the attempt stopped before its cutover).
+backup_back() {
+  [ -n "$old_backup" ] || return 0
+  wait "$backup_stop_pid" 2>/dev/null || true
+  # shellcheck disable=SC2086 # ids, one per word
+  docker start $old_backup >/dev/null || say "   (the backup service did not come back: docker ps -a shows it)"
+  old_backup=""
+}
 step_rollout() {
-  local old_backup
   await_prepare
   touched=0 # from here on, a failure is this step's or the smoke's to undo
-  old_backup="$(running backup)" backup_id="$(ids_of --created backup | head -n 1)"
+  backup_id="$(ids_of --created backup | head -n 1)"
+  rm -f "$STATE/backup-swap.out"
   rollout "$tag" backend frontend || {
     # shellcheck disable=SC2086 # ids, one per word
     [ -z "$backup_id" ] || docker rm -f $backup_id >/dev/null
     backup_id=""
+    [ -z "$backup_init_id" ] || docker wait "$backup_init_id" >/dev/null 2>&1 || true
+    backup_back
     one_shots_back
     fail "the new backend or frontend never became ready; ${live_tag:-the live release} keeps serving"
   }
-  if [ -n "$backup_id" ]; then
+  [ -n "$backup_id" ] || return 0
+  wait "$backup_stop_pid" 2>/dev/null || true
+  (
+    exec 9>&-
+    if [ -n "$backup_init_id" ] && [ "$(docker wait "$backup_init_id")" != 0 ]; then
+      docker logs --tail 3 "$backup_init_id" 2>&1 | sed 's/^/   backup-init: /'
+      echo "backup-init failed on $tag: the backup service stays on ${live_tag:-nothing}"
+      docker rm -f "$backup_id" >/dev/null
+      [ -z "$old_backup" ] || docker start $old_backup >/dev/null
+      exit 1
+    fi
     # shellcheck disable=SC2086 # ids, one per word
-    ( exec 9>&-
-      [ -z "$old_backup" ] || { docker stop $old_backup >/dev/null && docker rm $old_backup >/dev/null; }
-      docker start "$backup_id" >/dev/null ) &
-    backup_swap_pid=$!
-  fi
+    [ -z "$old_backup" ] || { docker stop $old_backup >/dev/null && docker rm $old_backup >/dev/null; }
+    docker start "$backup_id" >/dev/null
+  ) >"$STATE/backup-swap.out" 2>&1 &
+  backup_swap_pid=$!
 }
 
 # 8. Caddy: started on a first deploy; afterwards only reloaded (never restarted), and only when
@@ -691,6 +731,7 @@ ops_healthy() { # <tag>
   until [ -n "$id" ] && docker exec "$id" ops health >/dev/null 2>&1; do
     state="$( [ -z "$id" ] || docker inspect --format '{{.State.Status}}' "$id")"
     if [ "$state" != running ] && [ "$state" != created ] || [ "$(date +%s)" -gt "$deadline" ]; then
+      cat "$STATE/backup-swap.out" 2>/dev/null || true
       say "the backup service did not become healthy: $(docker exec "$id" ops health 2>&1 | tail -n 1)"
       return 1
     fi
