@@ -794,14 +794,14 @@ step_smoke() {
 step_record() {
   sed -i "s/^IMAGE_TAG=.*/IMAGE_TAG=$tag/" "$ENV_FILE"
   say "   $ENV_FILE: IMAGE_TAG=$tag"
-  local keep name ref
+  # A rollback to a release that served before pulled nothing (its images were kept): no prune.
+  [ "$known_release" = 0 ] || return 0
+  local keep name filters=() old
   keep="$( (grep '"result":"ok"' "$RELEASES" 2>/dev/null | sed -n 's/.*"tag":"\([^"]*\)".*/\1/p'; echo "$live_tag"; echo "$tag") |
     tac | awk 'NF && !seen[$0]++' | head -n $((KEEP_RELEASES + 1)))"
-  for name in "${OUR_IMAGES[@]}"; do
-    ref="$(image_ref "$name" "$tag")"
-    docker image ls --format '{{.Repository}}:{{.Tag}}' "${ref%:*}" | while read -r old; do
-      grep -qx "${old##*:}" <<<"$keep" || { docker rmi "$old" >/dev/null 2>&1 && say "   pruned $old"; } || true
-    done
+  for name in "${OUR_IMAGES[@]}"; do filters+=(--filter "reference=$(image_ref "$name" "$tag" | sed 's/:[^:/]*$//')"); done
+  docker image ls --format '{{.Repository}}:{{.Tag}}' "${filters[@]}" | while read -r old; do
+    grep -qx "${old##*:}" <<<"$keep" || { docker rmi "$old" >/dev/null 2>&1 && say "   pruned $old"; } || true
   done
 }
 
