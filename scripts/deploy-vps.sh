@@ -341,7 +341,7 @@ unprepare() {
   # shellcheck disable=SC2086 # ids, one per word
   [ -z "$ids" ] || docker rm -f $ids >/dev/null
   prepared=0
-  backup_back
+  backup_undo
   one_shots_back
 }
 
@@ -429,8 +429,8 @@ start_all() { # <container id>...
 # then polls a completed one before starting its dependent (seconds at a time on a loaded host).
 # Prints when each was created, started and exited, migrate's last lines and those of one that
 # failed; non-zero if one failed or did not run. On $tag, step_prepare created them already, and
-# backup-init is only started (in the background) once migrate succeeded: nothing on the request
-# path needs it, only the backup service, which step_rollout swaps after the cutover.
+# backup-init is only started (in the background, by start_backup_swap) once migrate succeeded:
+# nothing on the request path needs it, only the backup service.
 backup_init_id=""
 one_shots() { # <tag>
   local to="$1" since t0 bad=0 migrate storage backup_init svc name state code defer=0
@@ -451,8 +451,8 @@ one_shots() { # <tag>
   if [ "$(docker inspect --format '{{.State.Status}}' "$migrate")" != created ] &&
     [ "$(docker wait "$migrate")" = 0 ]; then
     if [ "$defer" = 1 ]; then
-      (exec 9>&- && docker start "$backup_init" >/dev/null) &
       backup_init_id="$backup_init"
+      start_backup_swap
     else
       docker start "$backup_init" >/dev/null || bad=1
     fi
@@ -493,6 +493,7 @@ step_migrate() {
     # migrations, bucket and backup role are all in place), so that a later plain
     # `docker compose up -d` means $tag and recreates nothing.
     say "   nothing to migrate: $tag served before; its one-shots are created, not run"
+    start_backup_swap
     return
   fi
   # No retry: the dropped `ops init` connection that one covered was Postgres's crash recovery
@@ -599,9 +600,11 @@ draining_pid=""
 rollout() { # <tag> <service>...
   local to="$1" svc n old="" new report=""
   shift
+  local ids
   for svc in "$@"; do
-    n="$(running "$svc" | wc -l)"
-    old+="$(running "$svc")"$'\n'
+    ids="$(running "$svc")"
+    n="$(grep -c . <<<"$ids" || true)"
+    old+="$ids"$'\n'
     report+="$svc: $((n > 0 ? n : 1)) new, $n old; "
   done
   old="$(grep . <<<"$old" | sort || true)"
@@ -639,57 +642,62 @@ await_drained() {
   draining_pid=""
 }
 
-# The backup service is not on the request path. Its running container stops once the pre-deploy
-# backup is done (step_migrate, in the background; both would stream WAL on the one slot, and the
-# slot keeps the WAL meanwhile), and its container on $tag (created by step_prepare) starts once
-# the new replicas serve and backup-init succeeded, in the background: a container start beside the
-# replicas' would slow theirs (starts share the 2 CPUs). The ops step waits for its health.
+# The backup service is not on the request path, and swaps containers in the background: the
+# running one stops once the pre-deploy backup is done (step_migrate; both would stream WAL on the
+# one slot, and the slot keeps the WAL meanwhile), its container on $tag (created by step_prepare)
+# starts when backup-init has succeeded (started when migrate exits: nothing on the request path
+# needs it), beside the rollout. The ops step waits for its health, then removes the old one.
 backup_id="" old_backup="" backup_stop_pid="" backup_swap_pid=""
 stop_old_backup() {
+  backup_id="$(ids_of --created backup | head -n 1)" old_backup=""
+  rm -f "$STATE/backup-swap.rc"
+  [ -n "$backup_id" ] || return 0
   old_backup="$(running backup)"
-  [ -n "$old_backup" ] && [ -n "$(ids_of --created backup)" ] || return 0
   # shellcheck disable=SC2086 # ids, one per word
-  (exec 9>&- && docker stop $old_backup >/dev/null) &
-  backup_stop_pid=$!
+  [ -z "$old_backup" ] || { (exec 9>&- && docker stop $old_backup >/dev/null) & backup_stop_pid=$!; }
 }
-# The old backup container running again (the attempt stopped before its cutover).
-backup_back() {
-  [ -n "$old_backup" ] || return 0
-  wait "$backup_stop_pid" 2>/dev/null || true
+swap_backup() { # (in the background) backup-init if it is to run, then the new backup container
+  if [ -n "$backup_init_id" ]; then
+    docker start "$backup_init_id" >/dev/null && [ "$(docker wait "$backup_init_id")" = 0 ] || {
+      docker logs --tail 3 "$backup_init_id" 2>&1 | sed 's/^/   backup-init: /'
+      echo "backup-init failed on $tag: the backup service stays on ${live_tag:-nothing}"
+      # shellcheck disable=SC2086 # ids, one per word
+      [ -z "$old_backup" ] || { docker wait $old_backup >/dev/null && docker start $old_backup >/dev/null; }
+      return 1
+    }
+  fi
+  [ -n "$backup_id" ] || return 0
   # shellcheck disable=SC2086 # ids, one per word
-  docker start $old_backup >/dev/null || say "   (the backup service did not come back: docker ps -a shows it)"
-  old_backup=""
+  [ -z "$old_backup" ] || docker wait $old_backup >/dev/null
+  docker start "$backup_id" >/dev/null
+}
+start_backup_swap() {
+  (
+    exec 9>&-
+    rc=0
+    swap_backup || rc=$?
+    echo "$rc" >"$STATE/backup-swap.rc"
+  ) >"$STATE/backup-swap.out" 2>&1 &
+  backup_swap_pid=$!
+}
+# The old backup container running again, the new one gone (the attempt failed before its cutover).
+backup_undo() {
+  [ -z "$backup_swap_pid" ] || wait "$backup_swap_pid" 2>/dev/null || true
+  [ -z "$backup_stop_pid" ] || wait "$backup_stop_pid" 2>/dev/null || true
+  [ -z "$backup_id" ] || docker rm -f "$backup_id" >/dev/null 2>&1 || true
+  # shellcheck disable=SC2086 # ids, one per word
+  [ -z "$old_backup" ] || docker start $old_backup >/dev/null ||
+    say "   (the backup service did not come back: docker ps -a shows it)"
+  backup_id="" old_backup="" backup_swap_pid="" backup_stop_pid=""
 }
 step_rollout() {
   await_prepare
   touched=0 # from here on, a failure is this step's or the smoke's to undo
-  backup_id="$(ids_of --created backup | head -n 1)"
-  rm -f "$STATE/backup-swap.out"
   rollout "$tag" backend frontend || {
-    # shellcheck disable=SC2086 # ids, one per word
-    [ -z "$backup_id" ] || docker rm -f $backup_id >/dev/null
-    backup_id=""
-    [ -z "$backup_init_id" ] || docker wait "$backup_init_id" >/dev/null 2>&1 || true
-    backup_back
+    backup_undo
     one_shots_back
     fail "the new backend or frontend never became ready; ${live_tag:-the live release} keeps serving"
   }
-  [ -n "$backup_id" ] || return 0
-  wait "$backup_stop_pid" 2>/dev/null || true
-  (
-    exec 9>&-
-    if [ -n "$backup_init_id" ] && [ "$(docker wait "$backup_init_id")" != 0 ]; then
-      docker logs --tail 3 "$backup_init_id" 2>&1 | sed 's/^/   backup-init: /'
-      echo "backup-init failed on $tag: the backup service stays on ${live_tag:-nothing}"
-      docker rm -f "$backup_id" >/dev/null
-      [ -z "$old_backup" ] || docker start $old_backup >/dev/null
-      exit 1
-    fi
-    # shellcheck disable=SC2086 # ids, one per word
-    [ -z "$old_backup" ] || { docker stop $old_backup >/dev/null && docker rm $old_backup >/dev/null; }
-    docker start "$backup_id" >/dev/null
-  ) >"$STATE/backup-swap.out" 2>&1 &
-  backup_swap_pid=$!
 }
 
 # 8. Caddy: started on a first deploy; afterwards only reloaded (never restarted), and only when
@@ -721,6 +729,7 @@ step_caddy() {
 # `ops health` (its health check) passes in it. Not on the request path: beside the smoke.
 ops_up() { # <tag>
   backup_id=""
+  rm -f "$STATE/backup-swap.rc"
   at "$1" up -d backup >/dev/null 2>&1 || { say "the backup service did not start"; return 1; }
   ops_healthy "$1"
 }
@@ -730,6 +739,7 @@ ops_healthy() { # <tag>
   id="${backup_id:-$(ids_of -a backup | head -n 1)}"
   until [ -n "$id" ] && docker exec "$id" ops health >/dev/null 2>&1; do
     state="$( [ -z "$id" ] || docker inspect --format '{{.State.Status}}' "$id")"
+    [ "$(cat "$STATE/backup-swap.rc" 2>/dev/null || echo 0)" = 0 ] || state=swap-failed
     if [ "$state" != running ] && [ "$state" != created ] || [ "$(date +%s)" -gt "$deadline" ]; then
       cat "$STATE/backup-swap.out" 2>/dev/null || true
       say "the backup service did not become healthy: $(docker exec "$id" ops health 2>&1 | tail -n 1)"
@@ -739,7 +749,11 @@ ops_healthy() { # <tag>
   done
   say "   backup service healthy on $1"
 }
-step_ops() { ops_healthy "$tag"; }
+step_ops() {
+  ops_healthy "$tag" || return 1
+  # shellcheck disable=SC2086 # ids, one per word
+  [ -z "$old_backup" ] || docker rm $old_backup >/dev/null || say "   (removing the old backup container failed)"
+}
 
 # 10. Through Caddy's published HTTPS port on this host: the API reports <tag>, the db and S3 are
 # ready, the SPA's root answers 200. Retried for 10 s (an old replica may still be draining).
@@ -773,6 +787,8 @@ auto_rollback() {
   t0="$(now_ms)"
   await_drained
   wait "${bg_pid[ops]:-}" "${backup_swap_pid:-}" 2>/dev/null || true
+  # shellcheck disable=SC2086 # ids, one per word
+  [ -z "$old_backup" ] || docker rm -f $old_backup >/dev/null 2>&1 || true
   one_shots_back
   rollout "$live_tag" backend frontend && ops_up "$live_tag" && await_drained && smoke "$live_tag" || {
     steps="${steps:+$steps,}\"rollback\":$((($(now_ms) - t0) / 1000))"
