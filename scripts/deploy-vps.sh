@@ -329,7 +329,9 @@ create_replicas() { # <tag> <replicated service>... [-- <service>...]
 }
 await_prepare() { # (its failure fails the attempt: the exit trap runs unprepare)
   [ -n "${bg_pid[prepare]:-}" ] || return 0
+  local step_now="$current_step"
   await_step prepare
+  current_step="$step_now" # a later failure is the awaiting step's, not prepare's
   prepared=1
 }
 # The containers step_prepare created (never started) gone, the one-shots back on the live tag:
