@@ -9,9 +9,10 @@
 #   env: BOT_MOX_DIR (/opt/bot-mox), DEPLOY_ACTOR (who deploys; default GITHUB_ACTOR, else the
 #        user), KEEP_RELEASES (3: earlier release tags whose images stay), HEALTH_TIMEOUT (180 s: new
 #        replicas healthy), DATA_TIMEOUT (300 s: db and minio healthy)
-# Steps, each printed and timed: lock, pull, backup, data, migrate, rollout (backend and frontend
-# together), caddy, ops (beside the smoke), smoke, record; a rollback to a release that served
-# before has no backup step (it runs no migration: see the end). A failed smoke rolls back to the
+# Steps, each printed and timed: lock, pull, prepare (the tag's containers created, beside the
+# backup), backup, data, migrate, rollout (backend and frontend together), caddy, ops (beside the
+# smoke), smoke, record; a rollback to a release that served before has no backup step (it runs
+# no migration: see the end). A failed smoke rolls back to the
 # previous tag (and smokes that). Every attempt, refused ones included, appends one JSON line to
 # $BOT_MOX_DIR/releases.jsonl.
 # Readiness is probed by this script (curl on a new replica's address, `ops health` in the backup
@@ -88,9 +89,12 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # what a person wrote there).
 # A service's containers by compose's labels (-a: in any state), one docker call: cheaper than
 # `compose ps`, which parses the manifest first. One-off containers (compose run) are no replicas.
-ids_of() { # [-a] <service>
+ids_of() { # [-a | --created] <service>
   local all=()
-  [ "$1" != -a ] || { all=(-a); shift; }
+  case "$1" in
+    -a) all=(-a) && shift ;;
+    --created) all=(-a --filter status=created) && shift ;; # created, never started
+  esac
   docker ps -q --no-trunc "${all[@]}" --filter "label=com.docker.compose.project=$PROJECT" \
     --filter "label=com.docker.compose.service=$1" --filter label=com.docker.compose.oneoff=False
 }
@@ -162,6 +166,8 @@ record() {
   # Background steps (the old replicas' drain, the backup service) end before the attempt does:
   # the state this script leaves is final when it returns, and no child keeps the lock's fd.
   wait 2>/dev/null || true
+  # Failed before the rollout started anything: the containers created for $tag go.
+  [ "$result" = ok ] || [ "$touched" = 0 ] || unprepare || say "   (removing the containers created for $tag failed: docker ps shows them)"
   [ "$holding_lock" = 0 ] || rm -f "$LOCK_NOTE"
   [ "$result" = ok ] || [ "$code" -ne 0 ] || result=failed
   printf '{"time":"%s","actor":%s,"kind":"%s","tag":"%s","previous_tag":"%s","result":"%s","failed_step":"%s","message":%s,"seconds":{%s},"digests":{%s},"backup":{%s}}\n' \
@@ -281,6 +287,64 @@ step_pull() {
     digests="${digests:+$digests,}\"$name\":\"${digest#*@}\""
     say "   $(image_ref "$name" "$tag") ${digest#*@}"
   done < <(docker image inspect --format '{{join .RepoDigests " "}}' "${refs[@]}")
+  # What needs no backup first is created now, beside the backup step (nothing is started).
+  touched=1
+  bg_step prepare
+}
+
+# The containers of $tag, created by one compose call and started by later steps by id: the
+# one-shots (their old containers removed first: with --no-recreate compose would keep them, on
+# the old tag), new replicas of backend and frontend beside the running ones, and a second
+# container of the backup service (the running one still takes the pre-deploy backup; the
+# rollout swaps them). `create` gives them the config hash `up` would, so a later plain
+# `docker compose up -d` recreates nothing; compose 2.26's `up` would also start the one-shots
+# again (see rollout). A compose call costs seconds on the loaded VPS: beside the backup, not
+# after it.
+prepared=0 touched=0
+step_prepare() {
+  local stale
+  # Never-started containers are left over from an interrupted attempt, maybe on another tag.
+  stale="$(for svc in backend frontend backup; do ids_of --created "$svc"; done)"
+  # shellcheck disable=SC2086 # ids, one per word
+  [ -z "$stale" ] || docker rm -f $stale >/dev/null
+  remove_one_shots
+  create_replicas "$tag" backend frontend backup -- migrate storage-init backup-init
+}
+# Creates on <tag>, with one compose call, a new replica beside each running one of the services
+# before "--" (one if none runs) and the services after it; starts nothing.
+create_replicas() { # <tag> <replicated service>... [-- <service>...]
+  local to="$1" svc n scale=() services=()
+  shift
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do
+    n="$(running "$1" | wc -l)"
+    scale+=(--scale "$1=$((n > 0 ? n * 2 : 1))") services+=("$1")
+    shift
+  done
+  [ $# = 0 ] || shift
+  at "$to" create --no-recreate "${scale[@]}" "${services[@]}" "$@" >"$STATE/create.out" 2>&1 || {
+    tail -n 5 "$STATE/create.out" | sed 's/^/   | /'
+    say "compose create on $to failed"
+    return 1
+  }
+}
+await_prepare() { # (its failure fails the attempt: the exit trap runs unprepare)
+  [ -n "${bg_pid[prepare]:-}" ] || return 0
+  local step_now="$current_step"
+  await_step prepare
+  current_step="$step_now" # a later failure is the awaiting step's, not prepare's
+  prepared=1
+}
+# The containers step_prepare created (never started) gone, the one-shots back on the live tag:
+# the state before this attempt.
+unprepare() {
+  local ids
+  touched=0
+  ids="$(for svc in backend frontend backup; do ids_of --created "$svc"; done)"
+  # shellcheck disable=SC2086 # ids, one per word
+  [ -z "$ids" ] || docker rm -f $ids >/dev/null
+  prepared=0
+  backup_undo
+  one_shots_back
 }
 
 # 3. A restore point of the live database first (deploy/README.md "Backups"): `ops backup --kind
@@ -342,6 +406,7 @@ step_data() {
     fi
     say "   the config files changed since the last deploy: up -d db minio (recreates what changed)"
   fi
+  await_prepare # no two compose calls at once
   start_healthy "$tag" "$DATA_TIMEOUT" db minio || fail "db or minio did not become healthy in $DATA_TIMEOUT s"
   echo "$sum" >"$STATE/data-config.sha256"
 }
@@ -365,24 +430,37 @@ start_all() { # <container id>...
 # this script starts them by id: compose 2.26's `up` first waits on each dependency's health,
 # then polls a completed one before starting its dependent (seconds at a time on a loaded host).
 # Prints when each was created, started and exited, migrate's last lines and those of one that
-# failed; non-zero if one failed or did not run.
+# failed; non-zero if one failed or did not run. On $tag, step_prepare created them already, and
+# backup-init is only started (in the background, by start_backup_swap) once migrate succeeded:
+# nothing on the request path needs it, only the backup service.
+backup_init_id=""
 one_shots() { # <tag>
-  local to="$1" since t0 bad=0 migrate storage backup_init svc name state code
+  local to="$1" since t0 bad=0 migrate storage backup_init svc name state code defer=0
   since="$(date -u +%Y-%m-%dT%H:%M:%S)" t0="$(now_ms)"
-  remove_one_shots
-  at "$to" create --no-recreate migrate storage-init backup-init >"$STATE/one-shots.create" 2>&1 || {
-    tail -n 5 "$STATE/one-shots.create" | sed 's/^/   | /'
-    return 1
-  }
+  if [ "$prepared" = 0 ] || [ "$to" != "$tag" ]; then
+    remove_one_shots
+    at "$to" create --no-recreate migrate storage-init backup-init >"$STATE/one-shots.create" 2>&1 || {
+      tail -n 5 "$STATE/one-shots.create" | sed 's/^/   | /'
+      return 1
+    }
+  else
+    defer=1
+  fi
   migrate="$(ids_of -a migrate | head -n 1)" storage="$(ids_of -a storage-init | head -n 1)"
   backup_init="$(ids_of -a backup-init | head -n 1)"
   [ -n "$migrate" ] && [ -n "$storage" ] && [ -n "$backup_init" ] || return 1
   start_all "$migrate" "$storage" || bad=1
   if [ "$(docker inspect --format '{{.State.Status}}' "$migrate")" != created ] &&
     [ "$(docker wait "$migrate")" = 0 ]; then
-    docker start "$backup_init" >/dev/null || bad=1
+    if [ "$defer" = 1 ]; then
+      backup_init_id="$backup_init"
+      start_backup_swap
+    else
+      docker start "$backup_init" >/dev/null || bad=1
+    fi
   fi
-  local ids=("$migrate" "$storage" "$backup_init") waiting=()
+  local ids=("$migrate" "$storage") waiting=()
+  [ "$defer" = 1 ] || ids+=("$backup_init")
   while read -r name state; do
     [ "$state" != running ] || waiting+=("$name")
   done < <(docker inspect --format '{{.Id}} {{.State.Status}}' "${ids[@]}")
@@ -410,12 +488,14 @@ one_shots() { # <tag>
 # 5. Migrations (expand-only within a release, so the old version keeps working on the new
 # schema), then the bucket and the backup role, idempotent.
 step_migrate() {
+  await_prepare
+  stop_old_backup
   if [ "$known_release" = 1 ]; then
-    # The rollout's compose call creates the one-shots on $tag without running them (each would
-    # be a no-op: $tag's migrations, bucket and backup role are all in place), so that a later
-    # plain `docker compose up -d` means $tag and recreates nothing.
-    remove_one_shots
-    say "   nothing to migrate: $tag served before; its one-shots are created by the rollout, not run"
+    # step_prepare created the one-shots on $tag; they are not run (each would be a no-op: $tag's
+    # migrations, bucket and backup role are all in place), so that a later plain
+    # `docker compose up -d` means $tag and recreates nothing.
+    say "   nothing to migrate: $tag served before; its one-shots are created, not run"
+    start_backup_swap
     return
   fi
   # No retry: the dropped `ops init` connection that one covered was Postgres's crash recovery
@@ -423,7 +503,7 @@ step_migrate() {
   one_shots "$tag" && return
   local migrate_exit
   migrate_exit="$(docker inspect --format '{{.State.ExitCode}}' "$(ids_of -a migrate | head -n 1)" 2>/dev/null || true)"
-  one_shots_back
+  # (the exit trap puts the one-shots back on the live tag and removes the new containers)
   [ "$migrate_exit" = 0 ] || fail "migrate failed; ${live_tag:-the live release} keeps serving, unchanged"
   fail "storage-init or backup-init failed; ${live_tag:-the live release} keeps serving"
 }
@@ -488,7 +568,7 @@ wait_ready() { # <seconds> <container id>...
   for id in "$@"; do pending[$id]=""; done
   while [ "${#pending[@]}" -gt 0 ]; do
     # The addresses, and whether each is still running: every 2 s (a docker call costs).
-    if [ $((tick % 8)) = 0 ]; then
+    if [ $((tick % 20)) = 0 ]; then
       while read -r id svc state restarts ip; do
         [ "$state" = running ] && [ "$restarts" = 0 ] ||
           { say "   $svc ${id:0:12} is $state, restarted $restarts times"; return 1; }
@@ -503,47 +583,41 @@ wait_ready() { # <seconds> <container id>...
     [ "${#pending[@]}" = 0 ] && break
     [ "$(date +%s)" -le "$deadline" ] || { say "   not ready after $HEALTH_TIMEOUT s: ${!pending[*]}"; return 1; }
     tick=$((tick + 1))
-    sleep 0.25
+    sleep 0.1
   done
 }
 
-# Zero-downtime rollout of services (DESIGN §11), all of them at once: new replicas created beside
-# the old in one compose call, started by id, wait until each answers its probe, then stop the old
-# ones by id (in the background: their drain goes on beside the next steps). Caddy dials the
-# service name, which Docker DNS resolves to every running replica at each dial, and moves on to
-# the next address when one refuses (starting, or done draining). Without a running replica
-# (first deploy) it starts one.
+# Zero-downtime rollout of services (DESIGN §11), all of them at once: their new replicas (created
+# beside the old ones by step_prepare, else here in one compose call) started by id, wait until
+# each answers its probe, then stop the old ones by id (in the background: their drain goes on
+# beside the next steps). Caddy dials the service name, which Docker DNS resolves to every running
+# replica at each dial, and moves on to the next address when one refuses (starting, or done
+# draining). Without a running replica (first deploy) it starts one.
 # `create`, not `up`: compose 2.26's `up` starts every exited one-shot the services depend on
 # again (migrate, then backup-init, one after the other, each a node start on half a CPU: most of
 # the step's 21 s), although the migrate step has just run them on this tag. `create` gives the
 # new containers the same config hash as `up` (it reads the dependencies too), so a later plain
 # `docker compose up -d` recreates nothing.
 draining_pid=""
-rollout() { # <tag> <service>... (backup among them: created and started here, not awaited)
-  local to="$1" svc n old="" new scale=() report="" replicated=()
+rollout() { # <tag> <service>...
+  local to="$1" svc n old="" new report=""
   shift
+  local ids
   for svc in "$@"; do
-    [ "$svc" != backup ] || continue
-    replicated+=("$svc")
-    n="$(running "$svc" | wc -l)"
-    old+="$(running "$svc")"$'\n'
-    scale+=(--scale "$svc=$((n > 0 ? n * 2 : 1))")
+    ids="$(running "$svc")"
+    n="$(grep -c . <<<"$ids" || true)"
+    old+="$ids"$'\n'
     report+="$svc: $((n > 0 ? n : 1)) new, $n old; "
   done
   old="$(grep . <<<"$old" | sort || true)"
-  local up_ok=1 created t0 t_created t_started
+  local up_ok=1 t0 t_created t_started
   t0="$(now_ms)"
-  at "$to" create --no-recreate "${scale[@]}" "$@" >"$STATE/rollout.up" 2>&1 || up_ok=0
+  : >"$STATE/rollout.up"
+  if [ "$prepared" = 0 ] || [ "$to" != "$tag" ]; then
+    create_replicas "$to" "$@" >>"$STATE/rollout.up" 2>&1 || up_ok=0
+  fi
   t_created="$(now_ms)"
-  new="$(for svc in "${replicated[@]}"; do ids_of -a "$svc"; done | sort | comm -13 <(echo "$old") -)"
-  # The replicas just created, started by id (a one-shot created here stays unstarted: see
-  # step_migrate); the backup service's container in the background (`docker start` starts one
-  # container after the other, and it is not on the request path).
-  local created_backup
-  created_backup="$(docker ps -q --no-trunc -a --filter status=created --filter "label=com.docker.compose.project=$PROJECT" \
-    --filter label=com.docker.compose.service=backup --filter label=com.docker.compose.oneoff=False)"
-  # shellcheck disable=SC2086 # ids, one per word
-  [ "$up_ok" = 0 ] || [ -z "$created_backup" ] || (exec 9>&- && docker start $created_backup >/dev/null) &
+  new="$(for svc in "$@"; do ids_of --created "$svc"; done)"
   # shellcheck disable=SC2086 # ids, one per word
   [ "$up_ok" = 0 ] || [ -z "$new" ] || start_all $new 2>>"$STATE/rollout.up" || up_ok=0
   t_started="$(now_ms)"
@@ -570,17 +644,60 @@ await_drained() {
   draining_pid=""
 }
 
-# The backup service joins the rollout's compose call (the dump is done by now): its old
-# container is stopped first, so that the call creates it on $tag. It is not on the request path;
-# the ops step waits for its health.
-step_rollout() {
-  local old_backup
-  old_backup="$(ids_of -a backup)"
+# The backup service is not on the request path, and swaps containers in the background: the
+# running one stops once the pre-deploy backup is done (step_migrate; both would stream WAL on the
+# one slot, and the slot keeps the WAL meanwhile), its container on $tag (created by step_prepare)
+# starts when backup-init has succeeded (started when migrate exits: nothing on the request path
+# needs it), beside the rollout. The ops step waits for its health, then removes the old one.
+backup_id="" old_backup="" backup_stop_pid="" backup_swap_pid=""
+stop_old_backup() {
+  backup_id="$(ids_of --created backup | head -n 1)" old_backup=""
+  rm -f "$STATE/backup-swap.rc"
+  [ -n "$backup_id" ] || return 0
+  old_backup="$(running backup)"
   # shellcheck disable=SC2086 # ids, one per word
-  [ -z "$old_backup" ] || { docker stop $old_backup >/dev/null && docker rm $old_backup >/dev/null; }
-  rollout "$tag" backend frontend backup || {
+  [ -z "$old_backup" ] || { (exec 9>&- && docker stop $old_backup >/dev/null) & backup_stop_pid=$!; }
+}
+swap_backup() { # (in the background) backup-init if it is to run, then the new backup container
+  if [ -n "$backup_init_id" ]; then
+    docker start "$backup_init_id" >/dev/null && [ "$(docker wait "$backup_init_id")" = 0 ] || {
+      docker logs --tail 3 "$backup_init_id" 2>&1 | sed 's/^/   backup-init: /'
+      echo "backup-init failed on $tag: the backup service stays on ${live_tag:-nothing}"
+      # shellcheck disable=SC2086 # ids, one per word
+      [ -z "$old_backup" ] || { docker wait $old_backup >/dev/null && docker start $old_backup >/dev/null; }
+      return 1
+    }
+  fi
+  [ -n "$backup_id" ] || return 0
+  # shellcheck disable=SC2086 # ids, one per word
+  [ -z "$old_backup" ] || docker wait $old_backup >/dev/null
+  docker start "$backup_id" >/dev/null
+}
+start_backup_swap() {
+  (
+    exec 9>&-
+    rc=0
+    swap_backup || rc=$?
+    echo "$rc" >"$STATE/backup-swap.rc"
+  ) >"$STATE/backup-swap.out" 2>&1 &
+  backup_swap_pid=$!
+}
+# The old backup container running again, the new one gone (the attempt failed before its cutover).
+backup_undo() {
+  [ -z "$backup_swap_pid" ] || wait "$backup_swap_pid" 2>/dev/null || true
+  [ -z "$backup_stop_pid" ] || wait "$backup_stop_pid" 2>/dev/null || true
+  [ -z "$backup_id" ] || docker rm -f "$backup_id" >/dev/null 2>&1 || true
+  # shellcheck disable=SC2086 # ids, one per word
+  [ -z "$old_backup" ] || docker start $old_backup >/dev/null ||
+    say "   (the backup service did not come back: docker ps -a shows it)"
+  backup_id="" old_backup="" backup_swap_pid="" backup_stop_pid=""
+}
+step_rollout() {
+  await_prepare
+  touched=0 # from here on, a failure is this step's or the smoke's to undo
+  rollout "$tag" backend frontend || {
+    backup_undo
     one_shots_back
-    [ -z "$live_tag" ] || ops_up "$live_tag" >/dev/null || say "   (the backup service did not come back on $live_tag)"
     fail "the new backend or frontend never became ready; ${live_tag:-the live release} keeps serving"
   }
 }
@@ -613,24 +730,32 @@ step_caddy() {
 # 9. The backup service on <tag> (started by the rollout; by ops_up after a failed smoke), until
 # `ops health` (its health check) passes in it. Not on the request path: beside the smoke.
 ops_up() { # <tag>
+  backup_id=""
+  rm -f "$STATE/backup-swap.rc"
   at "$1" up -d backup >/dev/null 2>&1 || { say "the backup service did not start"; return 1; }
   ops_healthy "$1"
 }
 ops_healthy() { # <tag>
   local deadline=$(($(date +%s) + HEALTH_TIMEOUT)) id state
   # In any state: the rollout may still be starting it in the background ("created").
-  id="$(ids_of -a backup | head -n 1)"
+  id="${backup_id:-$(ids_of -a backup | head -n 1)}"
   until [ -n "$id" ] && docker exec "$id" ops health >/dev/null 2>&1; do
     state="$( [ -z "$id" ] || docker inspect --format '{{.State.Status}}' "$id")"
+    [ "$(cat "$STATE/backup-swap.rc" 2>/dev/null || echo 0)" = 0 ] || state=swap-failed
     if [ "$state" != running ] && [ "$state" != created ] || [ "$(date +%s)" -gt "$deadline" ]; then
+      cat "$STATE/backup-swap.out" 2>/dev/null || true
       say "the backup service did not become healthy: $(docker exec "$id" ops health 2>&1 | tail -n 1)"
       return 1
     fi
-    sleep 1
+    sleep 0.3
   done
   say "   backup service healthy on $1"
 }
-step_ops() { ops_healthy "$tag"; }
+step_ops() {
+  ops_healthy "$tag" || return 1
+  # shellcheck disable=SC2086 # ids, one per word
+  [ -z "$old_backup" ] || docker rm $old_backup >/dev/null || say "   (removing the old backup container failed)"
+}
 
 # 10. Through Caddy's published HTTPS port on this host: the API reports <tag>, the db and S3 are
 # ready, the SPA's root answers 200. Retried for 10 s (an old replica may still be draining).
@@ -663,7 +788,9 @@ auto_rollback() {
   local t0
   t0="$(now_ms)"
   await_drained
-  wait "${bg_pid[ops]:-}" 2>/dev/null || true
+  wait "${bg_pid[ops]:-}" "${backup_swap_pid:-}" 2>/dev/null || true
+  # shellcheck disable=SC2086 # ids, one per word
+  [ -z "$old_backup" ] || docker rm -f $old_backup >/dev/null 2>&1 || true
   one_shots_back
   rollout "$live_tag" backend frontend && ops_up "$live_tag" && await_drained && smoke "$live_tag" || {
     steps="${steps:+$steps,}\"rollback\":$((($(now_ms) - t0) / 1000))"
@@ -685,14 +812,14 @@ step_smoke() {
 step_record() {
   sed -i "s/^IMAGE_TAG=.*/IMAGE_TAG=$tag/" "$ENV_FILE"
   say "   $ENV_FILE: IMAGE_TAG=$tag"
-  local keep name ref
+  # A rollback to a release that served before pulled nothing (its images were kept): no prune.
+  [ "$known_release" = 0 ] || return 0
+  local keep name filters=() old
   keep="$( (grep '"result":"ok"' "$RELEASES" 2>/dev/null | sed -n 's/.*"tag":"\([^"]*\)".*/\1/p'; echo "$live_tag"; echo "$tag") |
     tac | awk 'NF && !seen[$0]++' | head -n $((KEEP_RELEASES + 1)))"
-  for name in "${OUR_IMAGES[@]}"; do
-    ref="$(image_ref "$name" "$tag")"
-    docker image ls --format '{{.Repository}}:{{.Tag}}' "${ref%:*}" | while read -r old; do
-      grep -qx "${old##*:}" <<<"$keep" || { docker rmi "$old" >/dev/null 2>&1 && say "   pruned $old"; } || true
-    done
+  for name in "${OUR_IMAGES[@]}"; do filters+=(--filter "reference=$(image_ref "$name" "$tag" | sed 's/:[^:/]*$//')"); done
+  docker image ls --format '{{.Repository}}:{{.Tag}}' "${filters[@]}" | while read -r old; do
+    grep -qx "${old##*:}" <<<"$keep" || { docker rmi "$old" >/dev/null 2>&1 && say "   pruned $old"; } || true
   done
 }
 
