@@ -302,11 +302,8 @@ step_pull() {
 # after it.
 prepared=0 touched=0
 step_prepare() {
-  local stale
   # Never-started containers are left over from an interrupted attempt, maybe on another tag.
-  stale="$(for svc in backend frontend backup; do ids_of --created "$svc"; done)"
-  # shellcheck disable=SC2086 # ids, one per word
-  [ -z "$stale" ] || docker rm -f $stale >/dev/null
+  remove_created
   remove_one_shots
   create_replicas "$tag" backend frontend backup -- migrate storage-init backup-init
 }
@@ -334,14 +331,18 @@ await_prepare() { # (its failure fails the attempt: the exit trap runs unprepare
   current_step="$step_now" # a later failure is the awaiting step's, not prepare's
   prepared=1
 }
-# The containers step_prepare created (never started) gone, the one-shots back on the live tag:
-# the state before this attempt.
-unprepare() {
+# The replicated services' containers that were created and never started, removed.
+remove_created() {
   local ids
-  touched=0
   ids="$(for svc in backend frontend backup; do ids_of --created "$svc"; done)"
   # shellcheck disable=SC2086 # ids, one per word
   [ -z "$ids" ] || docker rm -f $ids >/dev/null
+}
+# The containers step_prepare created (never started) gone, the one-shots back on the live tag:
+# the state before this attempt.
+unprepare() {
+  touched=0
+  remove_created
   prepared=0
   backup_undo
   one_shots_back
